@@ -1,0 +1,36 @@
+# Two commands matter: `make test` (correctness, lint) and `make bench` (the main job).
+# Both create .venv and install the project into it on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: venv test bench bench-full bench-pyperf report clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e '.[test,plot]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest --benchmark-disable
+
+# Quick grid with pytest-benchmark -> results/quick/
+bench: $(STAMP)
+	$(PY) -m bench run --preset quick
+
+# The reference grid -> results/full/
+bench-full: $(STAMP)
+	$(PY) -m bench run --preset full
+
+# The quick grid under pyperf, one JSON per implementation -> results/pyperf/
+bench-pyperf: $(STAMP)
+	$(PY) -m bench pyperf --preset quick --fast
+	$(PY) -m pyperf compare_to results/pyperf/numpy.json results/pyperf/numba.json --table
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .benchmarks

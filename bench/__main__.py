@@ -1,0 +1,39 @@
+"""``python -m bench``: run the benchmarks, or turn their JSON into tables and plots.
+
+python -m bench run [--preset quick|full] [-- PYTEST_ARGS...]
+python -m bench report [--input JSON] [--out DIR]
+"""
+
+import argparse
+import sys
+
+from bench.grid import PRESETS
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run pytest-benchmark on the grid")
+    run.add_argument("--preset", choices=list(PRESETS), default=None)
+    run.add_argument("--out", default=None, help="folder for bench.json")
+    run.add_argument("pytest_args", nargs="*", help="extra pytest arguments")
+    perf = sub.add_parser("pyperf", help="run the pyperf suite, one JSON per impl")
+    perf.add_argument("--preset", choices=list(PRESETS), default=None)
+    perf.add_argument("--out", default=None, help="folder for <impl>.json")
+    perf.add_argument("--fast", action="store_true", help="pyperf --fast")
+    perf.add_argument("--impl", nargs="*", default=None, help="default: all")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        from bench.run import run_pytest_benchmark
+
+        code, _ = run_pytest_benchmark(args.preset, args.out, args.pytest_args)
+        return code
+    if args.command == "pyperf":
+        from bench.run import run_pyperf
+
+        return run_pyperf(args.preset, args.out, args.fast, args.impl)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""pytest-benchmark plumbing: the grid, thread settings, and what the JSON records."""
+
+import pytest
+
+from bench.environment import describe, limit_blas_threads
+from bench.grid import cases, get_preset
+
+_limiter = None
+
+
+def pytest_configure(config):
+    # Held for the whole session, so that the machine info written at its end
+    # still sees the thread count the benchmarks ran with.
+    global _limiter
+    _limiter = limit_blas_threads()
+
+
+def pytest_unconfigure(config):
+    if _limiter is not None:
+        _limiter.restore_original_limits()
+
+
+def _preset(config):
+    return get_preset(config.getoption("preset"))
+
+
+def pytest_generate_tests(metafunc):
+    if "case" in metafunc.fixturenames:
+        all_cases = cases(_preset(metafunc.config))
+        metafunc.parametrize("case", all_cases, ids=[c.id for c in all_cases])
+
+
+def pytest_benchmark_update_machine_info(config, machine_info):
+    machine_info["loopbench"] = describe()
+
+
+def pytest_benchmark_update_json(config, benchmarks, output_json):
+    output_json["loopbench"] = {"preset": _preset(config).name}
+
+
+@pytest.fixture
+def preset(request):
+    return _preset(request.config)

@@ -1,0 +1,103 @@
+"""Thread settings and the facts a reader needs to trust a timing.
+
+BLAS runs on one thread by default, so that the single-threaded loops are compared
+with single-threaded NumPy. ``LOOPBENCH_BLAS_THREADS=all`` leaves BLAS its default
+(all cores); a number sets that many threads. Numba's own threads
+(``numba_parallel``) follow Numba's ``NUMBA_NUM_THREADS``.
+"""
+
+import os
+import platform
+from functools import cache
+
+import llvmlite
+import numba
+import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
+
+BLAS_THREADS_ENV = "LOOPBENCH_BLAS_THREADS"
+
+# Environment variables that change timings; pyperf passes them to its workers.
+TIMING_ENVIRON = (
+    BLAS_THREADS_ENV,
+    "LOOPBENCH_PRESET",
+    "NUMBA_NUM_THREADS",
+    "NUMBA_THREADING_LAYER",
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "OPENBLAS_CORETYPE",
+    "OPENBLAS_L2_SIZE",
+    "MKL_NUM_THREADS",
+)
+
+
+def blas_threads_setting():
+    """The requested BLAS thread count: an int, or ``None`` for the library default.
+
+    Raises
+    ------
+    ValueError
+        ``$LOOPBENCH_BLAS_THREADS`` is neither ``all`` nor a positive integer.
+    """
+    raw = os.environ.get(BLAS_THREADS_ENV, "1").strip().lower()
+    if raw == "all":
+        return None
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    raise ValueError(
+        f"{BLAS_THREADS_ENV} must be 'all' or a positive integer, got {raw!r}"
+    )
+
+
+def limit_blas_threads():
+    """Apply the BLAS thread setting to this process; return the limiter."""
+    return threadpool_limits(limits=blas_threads_setting(), user_api="blas")
+
+
+@cache
+def cpu_name():
+    """The CPU's model name, as the kernel reports it."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def numba_threading_layer():
+    """The threading layer Numba used, or what it was asked for if no parallel code
+    has run yet in this process."""
+    try:
+        return numba.threading_layer()
+    except ValueError:
+        return f"not started (requested: {numba.config.THREADING_LAYER})"
+
+
+def describe():
+    """Everything about this process that a timing depends on, JSON-serializable."""
+    setting = blas_threads_setting()
+    return {
+        "cpu": cpu_name(),
+        "logical_cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "numba": numba.__version__,
+        "llvmlite": llvmlite.__version__,
+        "blas_threads_setting": "all" if setting is None else setting,
+        "blas": [
+            {
+                "internal_api": lib.get("internal_api"),
+                "version": lib.get("version"),
+                "architecture": lib.get("architecture"),
+                "num_threads": lib.get("num_threads"),
+            }
+            for lib in threadpool_info()
+            if lib.get("user_api") == "blas"
+        ],
+        "numba_num_threads": numba.config.NUMBA_NUM_THREADS,
+        "numba_threading_layer": numba_threading_layer(),
+        "environ": {k: os.environ[k] for k in TIMING_ENVIRON if k in os.environ},
+    }

@@ -1,0 +1,143 @@
+"""The benchmark grid: sample sizes, feature dimensions and presets, declared once.
+
+Everything that times the step (the pytest-benchmark cases, the pyperf suite) and the
+report that reads the results takes its sizes from here. A preset is chosen with
+``--preset NAME`` (pytest and pyperf) or the ``LOOPBENCH_PRESET`` environment variable;
+``quick`` is the default.
+"""
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from bench.data import make_problem
+from kernels import IMPLEMENTATIONS
+
+PRESET_ENV = "LOOPBENCH_PRESET"
+DEFAULT_PRESET = "quick"
+
+SAMPLE_SIZES = (10, 100, 1_000, 10_000, 100_000, 1_000_000)
+FEATURE_DIMS = (1, 10, 100, 1_000)
+
+LEARNING_RATE = 0.1
+DATA_SEED = 0
+
+# Implementations that run the interpreter once per sample (or per element) only run
+# up to this many elements of X (n * d) per preset; larger cases are reported as
+# skipped, not silently dropped.
+SLOW_IMPLEMENTATIONS = ("python", "numpy_per_sample")
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named subset of the grid.
+
+    Attributes
+    ----------
+    name : str
+    max_samples : int
+        Largest sample size.
+    max_features : int
+        Largest feature dimension.
+    max_elements : int
+        Largest n * d (elements of X) of any case.
+    slow_max_elements : int
+        Largest n * d at which the slow implementations run.
+    dtypes : tuple of str
+        Floating-point types of X, ``"float64"`` first.
+    """
+
+    name: str
+    max_samples: int
+    max_features: int
+    max_elements: int
+    slow_max_elements: int
+    dtypes: tuple = ("float64",)
+
+    def sizes(self):
+        """The (n_samples, n_features) points of this preset, smallest n first."""
+        return [
+            (n, d)
+            for n in SAMPLE_SIZES
+            for d in FEATURE_DIMS
+            if n <= self.max_samples
+            and d <= self.max_features
+            and n * d <= self.max_elements
+        ]
+
+
+PRESETS = {
+    "quick": Preset(
+        "quick",
+        max_samples=100_000,
+        max_features=100,
+        max_elements=1_000_000,
+        slow_max_elements=100_000,
+    ),
+    "full": Preset(
+        "full",
+        max_samples=1_000_000,
+        max_features=1_000,
+        max_elements=100_000_000,
+        slow_max_elements=1_000_000,
+        dtypes=("float64", "float32"),
+    ),
+}
+
+
+def get_preset(name=None):
+    """The preset called ``name``, or the one named by ``$LOOPBENCH_PRESET``."""
+    name = name or os.environ.get(PRESET_ENV) or DEFAULT_PRESET
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}"
+        ) from None
+
+
+@dataclass(frozen=True)
+class Case:
+    """One timed call: an implementation at one size and dtype."""
+
+    impl: str
+    n: int
+    d: int
+    dtype: str
+    skip_reason: str | None = None
+
+    @property
+    def group(self):
+        """Cases with equal group are compared side by side."""
+        return f"n={self.n} d={self.d} {self.dtype}"
+
+    @property
+    def id(self):
+        suffix = "" if self.dtype == "float64" else f"-{self.dtype}"
+        return f"{self.impl}-n{self.n}-d{self.d}{suffix}"
+
+
+def cases(preset, impls=None):
+    """All cases of ``preset``, grouped by size and dtype, implementations inner.
+
+    Slow implementations beyond ``preset.slow_max_elements`` get a ``skip_reason``.
+    """
+    impls = list(IMPLEMENTATIONS) if impls is None else list(impls)
+    out = []
+    for dtype in preset.dtypes:
+        for n, d in preset.sizes():
+            for impl in impls:
+                skip = None
+                if impl in SLOW_IMPLEMENTATIONS and n * d > preset.slow_max_elements:
+                    skip = (
+                        f"too slow for this preset: {impl} runs up to n*d = "
+                        f"{preset.slow_max_elements:.0e} in {preset.name!r}"
+                    )
+                out.append(Case(impl, n, d, dtype, skip))
+    return out
+
+
+def problem(n, d, dtype):
+    """The benchmark data of one size, from the project's seeded data maker."""
+    return make_problem(n, d, seed=DATA_SEED, dtype=np.dtype(dtype))

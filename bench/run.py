@@ -1,0 +1,110 @@
+"""Run the pytest-benchmark suite and keep its JSON only when the run completes.
+
+pytest-benchmark writes its JSON at the end of the session, also after a Ctrl-C or a
+failing case, and into the very file it was given. So the run writes to a temporary
+file next to the destination and moves it into place (an atomic rename) only when
+pytest exits cleanly; otherwise the temporary file is deleted and the previous
+results stay as they were.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from bench.grid import get_preset
+from kernels import IMPLEMENTATIONS
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "results"
+JSON_NAME = "bench.json"
+
+
+def run_pytest_benchmark(preset_name=None, out_dir=None, pytest_args=()):
+    """Run ``pytest --benchmark-only`` on ``bench/`` for one preset.
+
+    Parameters
+    ----------
+    preset_name : str, optional
+        Grid preset; default ``$LOOPBENCH_PRESET`` or ``quick``.
+    out_dir : path, optional
+        Where ``bench.json`` goes; default ``results/<preset>/``.
+    pytest_args : sequence of str
+        Extra pytest arguments.
+
+    Returns
+    -------
+    exit_code : int
+        pytest's exit code.
+    json_path : Path or None
+        The results, or None when the run did not complete.
+    """
+    preset = get_preset(preset_name)
+    out_dir = Path(out_dir) if out_dir else RESULTS / preset.name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    final = out_dir / JSON_NAME
+    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".bench-", suffix=".partial")
+    os.close(fd)
+    try:
+        code = pytest.main(
+            [
+                str(ROOT / "bench"),
+                "--benchmark-only",
+                f"--preset={preset.name}",
+                f"--benchmark-json={tmp}",
+                "--benchmark-columns=median,iqr,min,rounds",
+                "--benchmark-sort=name",
+                "--rootdir",
+                str(ROOT),
+                *pytest_args,
+            ]
+        )
+        if code != pytest.ExitCode.OK:
+            print(f"benchmark run did not complete (exit {int(code)}): kept {final}")
+            return int(code), None
+        os.replace(tmp, final)
+        print(f"wrote {final}")
+        return 0, final
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def run_pyperf(preset_name=None, out_dir=None, fast=False, impls=None):
+    """Run ``bench/pyperf_suite.py`` once per implementation.
+
+    Each implementation's JSON goes to ``<out_dir>/<impl>.json`` (default
+    ``results/pyperf/``), written to a temporary file first and renamed into place
+    when its run completes, so an interrupted run never leaves half a file.
+
+    Returns
+    -------
+    exit_code : int
+        0 when every implementation completed, else the first failing exit code.
+    """
+    preset = get_preset(preset_name)
+    out_dir = Path(out_dir) if out_dir else RESULTS / "pyperf"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for impl in impls or IMPLEMENTATIONS:
+        final = out_dir / f"{impl}.json"
+        tmp = out_dir / f".{impl}.json.partial"
+        tmp.unlink(missing_ok=True)
+        cmd = [sys.executable, "-m", "bench.pyperf_suite", "--impl", impl]
+        cmd += ["--preset", preset.name, "-o", str(tmp)]
+        cmd += ["--fast"] if fast else []
+        print(
+            f"== pyperf: {impl} ({preset.name}{', fast' if fast else ''})", flush=True
+        )
+        try:
+            code = subprocess.call(cmd, cwd=ROOT)
+            if code != 0:
+                print(f"pyperf run of {impl} failed (exit {code}): kept {final}")
+                return code
+            os.replace(tmp, final)
+            print(f"wrote {final}", flush=True)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return 0

@@ -1,0 +1,43 @@
+"""Time one training step of every implementation across the grid.
+
+Run with ``pytest --benchmark-only`` (``--preset full`` for the reference grid). Each
+group is one (n, d, dtype); pytest-benchmark prints the implementations of a group
+side by side, with each one's time relative to the fastest in parentheses.
+"""
+
+from functools import lru_cache
+
+import numba
+import pytest
+
+from bench.environment import blas_threads_setting
+from bench.grid import LEARNING_RATE, problem
+from kernels import IMPLEMENTATIONS
+
+
+@lru_cache(maxsize=1)  # cases come grouped by size: one data set alive at a time
+def _data(n, d, dtype):
+    return problem(n, d, dtype)
+
+
+@pytest.mark.benchmark(warmup=True, warmup_iterations=100)
+def test_step(benchmark, case, preset):
+    if case.skip_reason:
+        pytest.skip(case.skip_reason)
+    step = IMPLEMENTATIONS[case.impl].step
+    w, b, X, y = _data(case.n, case.d, case.dtype)
+    # Compile (Numba) and touch the data before the clock starts; same dtypes and
+    # layout as the timed calls, so no compilation happens inside the timer.
+    step(w, b, X, y, LEARNING_RATE)
+    benchmark.group = case.group
+    benchmark.extra_info.update(
+        impl=case.impl,
+        n_samples=case.n,
+        n_features=case.d,
+        dtype=case.dtype,
+        itemsize=X.itemsize,
+        preset=preset.name,
+        blas_threads=blas_threads_setting() or "all",
+        numba_threads=numba.config.NUMBA_NUM_THREADS,
+    )
+    benchmark(step, w, b, X, y, LEARNING_RATE)
