@@ -4,6 +4,7 @@ import pytest
 
 from bench.environment import describe, limit_blas_threads
 from bench.grid import cases, get_preset
+from bench.references import REFERENCES
 
 _limiter = None
 
@@ -28,6 +29,9 @@ def pytest_generate_tests(metafunc):
     if "case" in metafunc.fixturenames:
         all_cases = cases(_preset(metafunc.config))
         metafunc.parametrize("case", all_cases, ids=[c.id for c in all_cases])
+    if "ref_case" in metafunc.fixturenames:
+        refs = cases(_preset(metafunc.config), impls=REFERENCES)
+        metafunc.parametrize("ref_case", refs, ids=[c.id for c in refs])
 
 
 def pytest_benchmark_update_machine_info(config, machine_info):
@@ -36,6 +40,10 @@ def pytest_benchmark_update_machine_info(config, machine_info):
 
 def pytest_benchmark_update_json(config, benchmarks, output_json):
     output_json["loopbench"] = {"preset": _preset(config).name}
+    # The raw per-round times (stats["data"]) would make the JSON hundreds of MB;
+    # the summary statistics pytest-benchmark computed from them stay.
+    for bench in output_json["benchmarks"]:
+        bench["stats"].pop("data", None)
 
 
 @pytest.fixture

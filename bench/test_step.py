@@ -16,8 +16,26 @@ from kernels import IMPLEMENTATIONS
 
 
 @lru_cache(maxsize=1)  # cases come grouped by size: one data set alive at a time
-def _data(n, d, dtype):
+def shared_data(n, d, dtype):
+    """The data of one group, made once by the seeded maker, outside any timer."""
     return problem(n, d, dtype)
+
+
+def record_case(benchmark, case, preset, X, reference=False):
+    """Put the case in its group and record what the report needs to read it."""
+    benchmark.group = case.group
+    setting = blas_threads_setting()
+    benchmark.extra_info.update(
+        impl=case.impl,
+        reference=reference,
+        n_samples=case.n,
+        n_features=case.d,
+        dtype=case.dtype,
+        itemsize=X.itemsize,
+        preset=preset.name,
+        blas_threads="all" if setting is None else setting,
+        numba_threads=numba.config.NUMBA_NUM_THREADS,
+    )
 
 
 @pytest.mark.benchmark(warmup=True, warmup_iterations=100)
@@ -25,19 +43,9 @@ def test_step(benchmark, case, preset):
     if case.skip_reason:
         pytest.skip(case.skip_reason)
     step = IMPLEMENTATIONS[case.impl].step
-    w, b, X, y = _data(case.n, case.d, case.dtype)
+    w, b, X, y = shared_data(case.n, case.d, case.dtype)
     # Compile (Numba) and touch the data before the clock starts; same dtypes and
     # layout as the timed calls, so no compilation happens inside the timer.
     step(w, b, X, y, LEARNING_RATE)
-    benchmark.group = case.group
-    benchmark.extra_info.update(
-        impl=case.impl,
-        n_samples=case.n,
-        n_features=case.d,
-        dtype=case.dtype,
-        itemsize=X.itemsize,
-        preset=preset.name,
-        blas_threads=blas_threads_setting() or "all",
-        numba_threads=numba.config.NUMBA_NUM_THREADS,
-    )
+    record_case(benchmark, case, preset, X)
     benchmark(step, w, b, X, y, LEARNING_RATE)
