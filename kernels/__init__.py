@@ -30,7 +30,13 @@ use its ``step`` and ``train``. Adding one is a module with a ``step`` and a
 from dataclasses import dataclass
 from types import ModuleType
 
-from kernels import numba_loop, numpy_vectorized, python_loop
+from kernels import (
+    numba_loop,
+    numba_parallel,
+    numpy_per_sample,
+    numpy_vectorized,
+    python_loop,
+)
 from kernels.logistic import neg_log_loss, sigmoid
 
 
@@ -59,6 +65,8 @@ IMPLEMENTATIONS = {
         Implementation("python", python_loop),
         Implementation("numpy", numpy_vectorized),
         Implementation("numba", numba_loop),
+        Implementation("numba_parallel", numba_parallel),
+        Implementation("numpy_per_sample", numpy_per_sample),
     )
 }
 

@@ -3,8 +3,9 @@
 These are the scalar pieces the source notebook tests (``sigmoid`` and the negative
 log-loss of a probability), written so that they never overflow and never take
 ``log(0)``. ``sample_terms`` is the per-sample core of the training step; the pure
-Python loop calls it as it is and the Numba loop compiles the very same function, so
-the math of one sample is written once.
+Python loop calls it as it is and the Numba loops compile the very same function (with
+strict IEEE arithmetic: its rounding-error trick must not be reassociated), so the math
+of one sample is written once.
 """
 
 import math
@@ -60,13 +61,20 @@ def neg_log_loss(p, y):
 
 
 def sample_terms(z, y):
-    """Loss and residual of one sample, sharing one ``exp`` and one ``log1p``.
+    """Loss and residual of one sample, from one ``exp``, one ``log`` and one division.
 
-    With ``t = exp(-|z|)`` (never overflows):
+    With ``t = exp(-|z|)`` (never overflows) and ``u = 1 + t``:
 
-    - ``log(1 + e^z) - y z = log1p(t) + (1 - y) z`` for ``z >= 0``, and
-      ``log1p(t) - y z`` for ``z < 0`` -- no ``z - z`` cancellation for hard labels;
-    - ``sigma(z) = 1 / (1 + t)`` for ``z >= 0``, and ``t / (1 + t)`` for ``z < 0``.
+    - ``log(1 + e^z) - y z = log1p(t) + max(z, 0) - y z``;
+    - ``sigma(z) = 1 / u`` for ``z >= 0``, and ``t / u`` for ``z < 0``;
+    - ``log1p(t) = log(u) - ((u - 1) - t) / u``: ``u`` is ``1 + t`` rounded, and
+      ``(u - 1) - t`` is exactly that rounding error, so this is as accurate as
+      ``log1p`` (also when ``t`` is below the float64 epsilon and ``u == 1``) and
+      shares its division with ``sigma``. Compiled, ``log`` costs a third of
+      ``log1p``; in the interpreter the extra arithmetic costs about 50 ns a sample.
+
+    Selects (``a if c else b``) instead of branches leave compiled code nothing to
+    mispredict when the signs of the logits are random.
 
     Parameters
     ----------
@@ -83,6 +91,9 @@ def sample_terms(z, y):
         ``sigma(z) - y``, the derivative of that loss with respect to ``z``.
     """
     t = math.exp(-abs(z))
-    if z >= 0.0:
-        return math.log1p(t) + (1.0 - y) * z, 1.0 / (1.0 + t) - y
-    return math.log1p(t) - y * z, t / (1.0 + t) - y
+    u = 1.0 + t
+    inv_u = 1.0 / u
+    log1p_t = math.log(u) - ((u - 1.0) - t) * inv_u
+    loss = log1p_t + (z if z > 0.0 else 0.0) - y * z
+    residual = (inv_u if z >= 0.0 else t * inv_u) - y
+    return loss, residual

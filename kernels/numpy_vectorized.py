@@ -17,9 +17,8 @@ def _step(w, b, X, y, lr):
     z = X @ w + b
     # losses and dL/dz = sigma(z) - y, from one exp and one log1p per sample
     t = np.exp(-np.abs(z))
-    pos = z >= 0
-    loss_i = np.log1p(t) + np.where(pos, (1.0 - y) * z, -y * z)
-    r = np.where(pos, 1.0, t) / (1.0 + t) - y
+    loss_i = np.log1p(t) + np.maximum(z, 0.0) - y * z
+    r = np.where(z >= 0.0, 1.0, t) / (1.0 + t) - y
     loss = loss_i.mean()
     g_b = r.mean()
     # backward: the mean of r_i x_i over samples, a second pass over X
