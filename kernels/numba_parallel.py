@@ -13,8 +13,8 @@ without waking the thread pool.
 import numpy as np
 from numba import njit, prange
 
-from kernels._contract import public_step, public_train
 from kernels import numba_loop
+from kernels._contract import public_step, public_train
 from kernels.numba_loop import FASTMATH, accumulate, update
 
 # Large enough that a chunk amortizes its scheduling (about a microsecond), small
