@@ -176,6 +176,6 @@ def explain_failure(w, b, X, y):
             f" ({int(outside.sum())} label(s) outside)"
         )
     raise ValueError(
-        "X, w and b are finite but the step overflowed (a logit or the gradient is"
-        " not finite in floating point): rescale X or w"
+        "X, y, w, b and lr are finite but the step overflowed (a logit, the"
+        " gradient or the update is too large for the dtype): rescale X, w or lr"
     )

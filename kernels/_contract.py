@@ -4,11 +4,14 @@ Every implementation module writes only its core::
 
     _step(w, b, X, y, lr) -> (w_new, b_new, loss, ok)
 
-on arguments already checked and converted by ``_checks.check_step_args``; ``ok`` is
-false when the core saw a label outside [0, 1] or a non-finite loss or gradient.
-This module wraps it with the checks, the error that names the bad argument, and the
-dtype of the results, so that the contract in the package docstring is kept in one
-place for all implementations.
+on arguments already checked and converted by ``_checks.check_step_args``. ``ok`` is
+false when the core saw a label outside [0, 1], or when the loss, ``w_new`` or
+``b_new`` is not finite. A core may compute in float64 for float32 input: this module
+rounds its results to float32 and treats an overflow there like any other.
+
+This module wraps the core with the checks, the error that names the bad argument,
+and the dtype of the results, so that the contract in the package docstring is kept
+in one place for all implementations.
 """
 
 import numpy as np
@@ -68,6 +71,15 @@ _TRAIN_DOC = """Run ``epochs`` gradient-descent steps of logistic regression ({h
     """
 
 
+def _float32_results(w, b, losses):
+    """Round float64 results to float32; ``None`` if any of them overflows there."""
+    with np.errstate(over="ignore"):  # an overflow becomes inf, tested just below
+        w, b, losses = w.astype(_F32, copy=False), np.float32(b), losses.astype(_F32)
+    if np.isfinite(w).all() and np.isfinite(b) and np.isfinite(losses).all():
+        return w, b, losses
+    return None
+
+
 def public_step(core, how):
     """Wrap ``core`` into the checked ``step`` of an implementation described by
     ``how``."""
@@ -77,9 +89,12 @@ def public_step(core, how):
         w_new, b_new, loss, ok = core(w, b, X, y, lr)
         if not ok:
             explain_failure(w, b, X, y)
-        if X.dtype is _F32:
-            return w_new, np.float32(b_new), np.float32(loss)
-        return w_new, b_new, loss
+        if X.dtype is not _F32:
+            return w_new, b_new, loss
+        results = _float32_results(w_new, b_new, np.array([loss]))
+        if results is None:
+            explain_failure(w, b, X, y)
+        return results[0], results[1], results[2][0]
 
     step.__module__ = core.__module__
     step.__doc__ = _STEP_DOC.format(how=how)
@@ -95,7 +110,12 @@ def public_train(core, how):
         w_out, b_out, losses, ok = core(w, b, X, y, lr, epochs)
         if not ok:
             explain_failure(w, b, X, y)
-        return w_out, X.dtype.type(b_out), losses.astype(X.dtype, copy=False)
+        if X.dtype is not _F32:
+            return w_out, b_out, losses
+        results = _float32_results(w_out, b_out, losses)
+        if results is None:
+            explain_failure(w, b, X, y)
+        return results
 
     train.__module__ = core.__module__
     train.__doc__ = _TRAIN_DOC.format(how=how)
@@ -106,7 +126,7 @@ def epoch_loop(step_core):
     """A ``train`` core that calls ``step_core`` once per epoch from Python."""
 
     def train_core(w, b, X, y, lr, epochs):
-        losses = np.empty(epochs, dtype=X.dtype)
+        losses = np.empty(epochs)
         w = w.copy()
         for e in range(epochs):
             w, b, losses[e], ok = step_core(w, b, X, y, lr)

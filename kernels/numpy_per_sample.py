@@ -20,23 +20,25 @@ def _step(w, b, X, y, lr):
     g_b = 0.0
     loss = 0.0
     labels_ok = True
-    for i in range(n):
-        x_i, y_i = X[i], float(y[i])
-        labels_ok = labels_ok and 0.0 <= y_i <= 1.0
-        # forward: the logit of sample i, one NumPy dot product
-        z = float(x_i @ w) + b
-        # its loss and dL/dz = sigma(z) - y
-        loss_i, r = sample_terms(z, y_i)
-        loss += loss_i
-        g_b += r
-        # backward: one NumPy vector update
-        g_w += r * x_i
-    # update
-    w_new = (w - lr * (g_w / n)).astype(X.dtype)
+    # NaN and inf are caught by the finiteness test at the end
+    with np.errstate(all="ignore"):
+        for i in range(n):
+            x_i, y_i = X[i], float(y[i])
+            labels_ok = labels_ok and 0.0 <= y_i <= 1.0
+            # forward: the logit of sample i, one NumPy dot product
+            z = float(x_i @ w) + b
+            # its loss and dL/dz = sigma(z) - y
+            loss_i, r = sample_terms(z, y_i)
+            loss += loss_i
+            g_b += r
+            # backward: one NumPy vector update
+            g_w += r * x_i
+        # update
+        w_new = w - lr * (g_w / n)
     b_new = b - lr * (g_b / n)
     loss = loss / n
-    ok = labels_ok and math.isfinite(loss) and math.isfinite(g_b)
-    ok = ok and bool(np.isfinite(g_w).all())
+    ok = labels_ok and math.isfinite(loss) and math.isfinite(b_new)
+    ok = ok and bool(np.isfinite(w_new).all())
     return w_new, b_new, loss, ok
 
 

@@ -39,9 +39,9 @@ def _step(w, b, X, y, lr):
     w_new = [weights[j] - lr * (g_w[j] / n) for j in range(d)]
     b_new = b - lr * (g_b / n)
     loss = loss / n
-    ok = labels_ok and math.isfinite(loss) and math.isfinite(g_b)
-    ok = ok and all(math.isfinite(g) for g in g_w)
-    return np.array(w_new, dtype=X.dtype), b_new, loss, ok
+    ok = labels_ok and math.isfinite(loss) and math.isfinite(b_new)
+    ok = ok and all(math.isfinite(v) for v in w_new)
+    return np.array(w_new), b_new, loss, ok
 
 
 HOW = "pure Python loops over samples and features"
