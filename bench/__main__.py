@@ -1,12 +1,14 @@
 """``python -m bench``: run the benchmarks, or turn their JSON into tables and plots.
 
 python -m bench run [--preset quick|full] [-- PYTEST_ARGS...]
-python -m bench report [--input JSON] [--out DIR]
+python -m bench report [--input JSON] [--out DIR] [--pyperf DIR_OR_FILE ...]
+                       [--readme README.md] [--no-plots]
 """
 
 import argparse
 import sys
 
+from bench import report
 from bench.grid import PRESETS
 
 
@@ -22,6 +24,8 @@ def main(argv=None):
     perf.add_argument("--out", default=None, help="folder for <impl>.json")
     perf.add_argument("--fast", action="store_true", help="pyperf --fast")
     perf.add_argument("--impl", nargs="*", default=None, help="default: all")
+    rep = sub.add_parser("report", help="tables and plots from a benchmark JSON")
+    report.add_arguments(rep)
     args = parser.parse_args(argv)
     if args.command == "run":
         from bench.run import run_pytest_benchmark
@@ -32,6 +36,8 @@ def main(argv=None):
         from bench.run import run_pyperf
 
         return run_pyperf(args.preset, args.out, args.fast, args.impl)
+    if args.command == "report":
+        return report.run_cli(args)
     return 2
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench.grid import get_preset
+from bench.report import report_after_run
 from kernels import IMPLEMENTATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +39,8 @@ def run_pytest_benchmark(preset_name=None, out_dir=None, pytest_args=()):
     Returns
     -------
     exit_code : int
-        pytest's exit code.
+        pytest's exit code; after a complete run, the report's (``bench.report``
+        writes its tables and plots next to the JSON).
     json_path : Path or None
         The results, or None when the run did not complete.
     """
@@ -48,6 +50,7 @@ def run_pytest_benchmark(preset_name=None, out_dir=None, pytest_args=()):
     final = out_dir / JSON_NAME
     fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".bench-", suffix=".partial")
     os.close(fd)
+    os.chmod(tmp, 0o644)  # mkstemp makes it private; results are for everyone
     try:
         code = pytest.main(
             [
@@ -67,7 +70,7 @@ def run_pytest_benchmark(preset_name=None, out_dir=None, pytest_args=()):
             return int(code), None
         os.replace(tmp, final)
         print(f"wrote {final}")
-        return 0, final
+        return report_after_run(final), final
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

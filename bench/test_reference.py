@@ -11,7 +11,7 @@ from bench.references import REFERENCES
 from bench.test_step import record_case, shared_data
 
 
-@pytest.mark.benchmark(warmup=True, warmup_iterations=100)
+@pytest.mark.benchmark(warmup=True, warmup_iterations=100, max_time=0.5)
 def test_reference(benchmark, ref_case, preset):
     func = REFERENCES[ref_case.impl]
     w, b, X, y = shared_data(ref_case.n, ref_case.d, ref_case.dtype)

@@ -1,0 +1,636 @@
+"""The report (``bench/report.py``): tables, cost model, errors, determinism, plots.
+
+Every test builds its own small pytest-benchmark JSON with ``bench_json``, with
+times chosen so that the expected numbers are known exactly.
+"""
+
+import csv
+import io
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import bench.run
+from bench import report
+from bench.__main__ import main as bench_main
+from bench.report import ReportError
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "results" / "full"
+REFERENCE_FILES = (report.SUMMARY_MD, report.SUMMARY_CSV, report.COST_MODEL_CSV)
+
+MACHINE = {
+    "node": "box",
+    "python_implementation": "CPython",
+    "python_version": "3.11.7",
+    "system": "Linux",
+    "release": "6.1.0",
+    "cpu": {"brand_raw": "Test CPU 9000", "count": 4},
+    "loopbench": {
+        "cpu": "Test CPU 9000",
+        "logical_cpus": 4,
+        "python": "3.11.7",
+        "numpy": "2.0.0",
+        "numba": "0.60.0",
+        "llvmlite": "0.43.0",
+        "blas_threads_setting": 1,
+        "blas": [
+            {
+                "internal_api": "openblas",
+                "version": "0.3.27",
+                "architecture": "Haswell",
+                "num_threads": 1,
+            }
+        ],
+        "numba_num_threads": 4,
+        "numba_threading_layer": "omp",
+        "environ": {"OPENBLAS_CORETYPE": "Haswell"},
+    },
+}
+NS = (10, 100, 1_000, 10_000)
+DS = (1, 10, 100)
+
+
+def step_entry(impl, n, d, seconds, dtype="float64", preset="quick"):
+    """One benchmark as ``bench/test_step.py`` / ``test_reference.py`` record it."""
+    itemsize = {"float64": 8, "float32": 4}[dtype]
+    return {
+        "group": f"n={n} d={d} {dtype}",
+        "name": f"test_step[{impl}-n{n}-d{d}]",
+        "extra_info": {
+            "impl": impl,
+            "reference": impl in report.KNOWN_REFERENCES,
+            "n_samples": n,
+            "n_features": d,
+            "dtype": dtype,
+            "itemsize": itemsize,
+            "preset": preset,
+            "blas_threads": 1,
+            "numba_threads": 4,
+        },
+        "stats": {"median": seconds, "iqr": 0.0, "min": seconds, "rounds": 10},
+    }
+
+
+def compile_entry(impl, cache, seconds):
+    """One benchmark as ``bench/test_compile.py`` records it."""
+    return {
+        "group": "numba first call (compile or cache load)",
+        "name": f"test_numba_first_call[{impl}-{'cached' if cache else 'cold'}]",
+        "extra_info": {"impl": impl, "cache": cache, "n_samples": 20, "n_features": 3},
+        "stats": {"median": seconds, "iqr": 0.0, "min": seconds, "rounds": 3},
+    }
+
+
+def bench_json(times, *, compile_times=None, machine_info=MACHINE, preset="quick"):
+    """A pytest-benchmark JSON document.
+
+    Parameters
+    ----------
+    times : dict
+        ``(impl, n, d) -> seconds`` or ``(impl, n, d, dtype) -> seconds``;
+        ``sklearn`` and ``x_sum`` become reference rows.
+    compile_times : dict, optional
+        ``(impl, cache) -> seconds``.
+    """
+    benchmarks = [
+        step_entry(*key[:3], seconds, *key[3:], preset=preset)
+        for key, seconds in times.items()
+    ]
+    benchmarks += [
+        compile_entry(impl, cache, s)
+        for (impl, cache), s in (compile_times or {}).items()
+    ]
+    return {
+        "machine_info": machine_info,
+        "commit_info": {"id": "0123456789abcdef", "branch": "main", "dirty": False},
+        "benchmarks": benchmarks,
+        "datetime": "2026-01-02T03:04:05.678+00:00",
+        "version": "5.1.0",
+        "loopbench": {"preset": preset},
+    }
+
+
+def linear_times(models, ns=NS, ds=DS):
+    """``{(impl, n, d): t0 + c * n * d}`` for ``models = {impl: (t0, c)}``."""
+    return {
+        (impl, n, d): t0 + c * n * d
+        for impl, (t0, c) in models.items()
+        for n in ns
+        for d in ds
+    }
+
+
+@pytest.fixture
+def write(tmp_path):
+    """``write(document, name) -> path``: a JSON file under ``tmp_path``."""
+
+    def _write(document, name="bench.json"):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(document), encoding="utf-8")
+        return path
+
+    return _write
+
+
+def tables(tmp_path, document, **kwargs):
+    """Write ``document`` and report on it without plots; the output folder."""
+    src = tmp_path / "in" / "bench.json"
+    src.parent.mkdir(parents=True, exist_ok=True)
+    src.write_text(json.dumps(document), encoding="utf-8")
+    out = tmp_path / "out"
+    report.make_report(src, out, plots=False, **kwargs)
+    return out
+
+
+def read_csv(path):
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+KNOWN = {
+    ("python", 1000, 10): 100e-6,
+    ("numpy", 1000, 10): 10e-6,
+    ("numba", 1000, 10): 5e-6,
+    ("sklearn", 1000, 10): 20e-6,
+    ("x_sum", 1000, 10): 1e-6,
+}
+
+
+# ----------------------------------------------------------------------- tables
+
+
+def test_summary_numbers(tmp_path):
+    out = tables(tmp_path, bench_json(KNOWN))
+    (row,) = read_csv(out / "summary.csv")
+    expected = {
+        "dtype": "float64",
+        "n_elements": "10000",
+        "python_median_us": "100",
+        "numba_median_us": "5",
+        "sklearn_median_us": "20",
+        "speedup_numba_over_python": "20",
+        "speedup_numpy_over_python": "10",
+        "speedup_numba_over_numpy": "2",
+        "speedup_numba_over_sklearn": "4",
+        # 10,000 elements * 8 bytes / 5 us = 16 GB/s; X.sum(): 80 GB/s
+        "numba_gb_per_s": "16",
+        "numpy_gb_per_s": "8",
+        "x_sum_gb_per_s": "80",
+        "numba_share_of_x_sum": "0.2",
+        "numpy_share_of_x_sum": "0.1",
+    }
+    assert {k: row[k] for k in expected} == expected
+    assert "python_share_of_x_sum" not in row  # interpreted: no roofline column
+    md = (out / "summary.md").read_text(encoding="utf-8")
+    assert re.search(r"\| +1,000 \| +10 \| +10,000 \| +100 \| +10.0 \| +5.00 \|", md)
+    assert "| numba vs numpy |" in md.replace("  ", " ").replace("  ", " ")
+    assert "20 %" in md
+    assert "16.0" in md
+
+
+def test_header_comes_from_the_json(tmp_path):
+    md = (tables(tmp_path, bench_json(KNOWN)) / "summary.md").read_text("utf-8")
+    for text in (
+        "Test CPU 9000 (4 logical CPUs)",
+        "3.11.7 (CPython)",
+        "2.0.0 / 0.60.0 / 0.43.0",
+        "openblas 0.3.27 (Haswell), 1 thread",
+        "OPENBLAS_CORETYPE=Haswell",
+        "| Numba threads                | 4",
+        "omp",
+        "Preset `quick`, run on 2026-01-02 03:04:05 UTC",
+        "0123456789ab (branch main)",
+    ):
+        assert text in md
+
+
+def test_missing_implementation_is_a_dash_never_nan(tmp_path):
+    times = dict(KNOWN)
+    times.update({("numpy", 10, 1): 8e-6, ("numba", 10, 1): 1e-6})  # no python
+    out = tables(tmp_path, bench_json(times))
+    rows = read_csv(out / "summary.csv")
+    small = next(r for r in rows if r["n_samples"] == "10")
+    assert small["python_median_us"] == ""
+    assert small["speedup_numba_over_python"] == ""
+    assert small["speedup_numba_over_numpy"] == "8"
+    md = (out / "summary.md").read_text("utf-8")
+    assert report.DASH in md
+    for name in ("summary.md", "summary.csv", "cost_model.csv", "crossovers.csv"):
+        assert not re.search(r"\bnan\b", (out / name).read_text("utf-8"), re.I)
+
+
+def test_unknown_implementations_follow_the_known_ones(tmp_path):
+    times = dict(KNOWN)
+    times[("numba_parallel", 1000, 10)] = 2.5e-6
+    times[("numpy_per_sample", 1000, 10)] = 50e-6
+    out = tables(tmp_path, bench_json(times))
+    (row,) = read_csv(out / "summary.csv")
+    assert row["speedup_numba_parallel_over_numpy"] == "4"
+    assert row["speedup_numpy_per_sample_over_numpy"] == "0.2"
+    assert row["numba_parallel_share_of_x_sum"] == "0.4"
+    assert "numpy_per_sample_share_of_x_sum" not in row
+    header = (out / "summary.csv").read_text("utf-8").splitlines()[0].split(",")
+    medians = [h for h in header if h.endswith("_median_us")]
+    assert medians[:5] == [
+        "python_median_us",
+        "numpy_median_us",
+        "numba_median_us",
+        "numba_parallel_median_us",
+        "numpy_per_sample_median_us",
+    ]
+
+
+def test_foreign_machine_info_reads_unknown(tmp_path):
+    document = bench_json(KNOWN, machine_info={"node": "elsewhere"})
+    del document["loopbench"], document["commit_info"], document["version"]
+    out = tables(tmp_path, document)
+    md = (out / "summary.md").read_text("utf-8")
+    env = dict(report.load_run(tmp_path / "in" / "bench.json").environment)
+    assert env["CPU"] == env["BLAS"] == env["Commit"] == "unknown"
+    assert env["NumPy / Numba / llvmlite"] == "unknown / unknown / unknown"
+    assert "Preset `quick`" in md  # from the benchmarks' extra_info
+
+
+def test_float32_groups_get_their_own_tables(tmp_path):
+    times = dict(KNOWN)
+    times.update({(*k, "float32"): t / 2 for k, t in KNOWN.items()})
+    out = tables(tmp_path, bench_json(times))
+    rows = read_csv(out / "summary.csv")
+    assert [r["dtype"] for r in rows] == ["float64", "float32"]
+    assert rows[1]["numba_gb_per_s"] == "16"  # half the bytes in half the time
+    assert "### float32" in (out / "summary.md").read_text("utf-8")
+
+
+# -------------------------------------------------------------------- cost model
+
+
+def test_cost_model_recovers_t0_and_c():
+    run = report.parse_run(
+        bench_json(linear_times({"numpy": (5e-6, 2e-9), "numba": (1e-6, 4e-9)})),
+        "synthetic.json",
+    )
+    rows = {r.impl: r for r in report.cost_model(run)}
+    for impl, (t0, c) in {"numpy": (5e-6, 2e-9), "numba": (1e-6, 4e-9)}.items():
+        for fit in (rows[impl].line, rows[impl].sampled):
+            assert fit.t0 == pytest.approx(t0, rel=1e-9)
+            assert fit.per_element == pytest.approx(c, rel=1e-9)
+            assert fit.per_sample == pytest.approx(0.0, abs=1e-18)
+            assert fit.max_error < 1e-9
+
+
+def test_per_sample_model_recovers_all_three_terms():
+    n = [n for n in NS for _ in DS]
+    d = [d for _ in NS for d in DS]
+    t = [3e-6 + 20e-9 * ni + 0.5e-9 * ni * di for ni, di in zip(n, d, strict=True)]
+    fit = report.fit_cost(n, d, t, per_sample=True)
+    assert (fit.t0, fit.per_sample, fit.per_element) == pytest.approx(
+        (3e-6, 20e-9, 0.5e-9), rel=1e-9
+    )
+    line = report.fit_cost(n, d, t)
+    assert line.rms_error > 0.05  # a line in n * d cannot describe per-sample work
+
+
+def test_cost_model_with_too_few_points_says_so(tmp_path):
+    out = tables(tmp_path, bench_json(KNOWN))  # one group: one point each
+    md = (out / "summary.md").read_text("utf-8")
+    assert "too few points to fit (1 points" in md
+    (row,) = [r for r in read_csv(out / "cost_model.csv") if r["impl"] == "numba"]
+    assert row["t0_us"] == ""
+    assert "too few points" in row["note"]
+    crossing = read_csv(out / "crossovers.csv")[0]
+    assert crossing["fitted"] == "no fit (too few points)"
+
+
+def test_fit_needs_two_sizes():
+    assert report.fit_cost([10, 10, 10], [1, 1, 1], [1e-6, 1.1e-6, 0.9e-6]) is None
+    # Two n * d but a single d: the line fits, the per-sample model cannot.
+    n, d, t = [10, 100, 1000], [1, 1, 1], [1e-6, 2e-6, 3e-6]
+    assert report.fit_cost(n, d, t) is not None
+    assert report.fit_cost(n, d, t, per_sample=True) is None
+
+
+def test_crossovers_from_the_fit_and_the_grid():
+    models = {
+        "python": (3e-6, 100e-9),
+        "numpy": (15e-6, 1e-9),
+        "numba": (1e-6, 4e-9),
+    }
+    run = report.parse_run(bench_json(linear_times(models)), "synthetic.json")
+    found = {(c.a, c.b): c for c in report.crossovers(run, report.cost_model(run))}
+    assert list(found) == [("numba", "python"), ("numpy", "python"), ("numba", "numpy")]
+
+    numba_numpy = found["numba", "numpy"]
+    assert numba_numpy.fitted_elements == pytest.approx(14e-6 / 3e-9, rel=1e-9)
+    assert numba_numpy.fitted.startswith("numpy overtakes numba at n·d ≈ 4,670")
+    assert numba_numpy.measured_elements == 10_000
+    assert numba_numpy.measured == (
+        "numpy faster at every n·d ≥ 10,000 (numba still faster at n·d = 1,000)"
+    )
+    assert "d=1: numpy from n ≈ 4,670" in numba_numpy.per_d
+    assert "d=10: numpy from n ≈ 467" in numba_numpy.per_d
+
+    numpy_python = found["numpy", "python"]
+    assert numpy_python.fitted_elements == pytest.approx(12e-6 / 99e-9, rel=1e-9)
+    assert numpy_python.measured_elements == 1_000
+
+    numba_python = found["numba", "python"]
+    assert numba_python.fitted_elements is None
+    assert numba_python.fitted == "lines do not cross: numba faster at every n·d"
+    assert numba_python.measured == "not in this grid: numba faster at all 12 sizes"
+    assert numba_python.measured_elements is None
+
+
+def test_crossover_outside_the_grid_is_flagged():
+    text = report.fitted_crossover(
+        "a",
+        report.Fit(1e-6, 0.0, 2e-9, 0.0, 0.0),
+        "b",
+        report.Fit(1e-3, 0.0, 1e-9, 0.0, 0.0),
+        (10, 1_000),
+    )[1]
+    assert text == "b overtakes a at n·d ≈ 999,000 (outside the grid, 10 to 1,000)"
+
+
+def test_compile_rows(tmp_path):
+    document = bench_json(
+        KNOWN, compile_times={("numba", False): 0.25, ("numba", True): 0.003}
+    )
+    out = tables(tmp_path, document)
+    assert read_csv(out / "compile.csv") == [
+        {"impl": "numba", "cold_first_call_ms": "250", "cached_first_call_ms": "3"}
+    ]
+    md = (out / "summary.md").read_text("utf-8")
+    assert re.search(r"\| numba +\| +250 \| +3.00 \|", md)
+
+
+# ------------------------------------------------------------------------ errors
+
+
+def _pyperf_file(path, impl="numba", cases=((10, 1, 2e-6),)):
+    import pyperf
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    benches = []
+    for n, d, seconds in cases:
+        meta = {"name": f"step n={n} d={d} float64", "loops": 8, "unit": "second"}
+        meta["loopbench_impl"] = impl
+        runs = [
+            pyperf.Run(
+                [seconds * f for f in (0.9, 1.0, 1.1)],
+                metadata=meta,
+                collect_metadata=False,
+            )
+            for _ in range(2)
+        ]
+        benches.append(pyperf.Benchmark(runs))
+    pyperf.BenchmarkSuite(benches).dump(str(path), replace=True)
+    return path
+
+
+def _bad_inputs(tmp_path):
+    good = json.dumps(bench_json(KNOWN))
+    only_compile = bench_json({}, compile_times={("numba", False): 0.2})
+    bad_median = bench_json(KNOWN)
+    bad_median["benchmarks"][0]["stats"]["median"] = "fast"
+    cases = {
+        "empty": ("", "file is empty"),
+        "truncated": (good[: len(good) // 2], "not valid JSON"),
+        "object": ("{}", "not pytest-benchmark output"),
+        "array": ("[1, 2]", "top level is an array"),
+        "no steps": (json.dumps(only_compile), "no step benchmarks"),
+        "bad median": (json.dumps(bad_median), "no valid stats.median"),
+    }
+    paths = {}
+    for name, (text, message) in cases.items():
+        path = tmp_path / f"{name.replace(' ', '_')}.json"
+        path.write_text(text, encoding="utf-8")
+        paths[name] = (path, message)
+    paths["missing"] = (tmp_path / "nowhere.json", "no such file")
+    paths["pyperf"] = (_pyperf_file(tmp_path / "numba.json"), "looks like pyperf")
+    return paths
+
+
+BAD = ["empty", "truncated", "object", "array", "no steps", "bad median"]
+
+
+@pytest.mark.parametrize("case", [*BAD, "missing", "pyperf"])
+def test_bad_input_is_a_clear_error(tmp_path, capsys, case):
+    path, message = _bad_inputs(tmp_path)[case]
+    with pytest.raises(ReportError, match=re.escape(message)) as info:
+        report.make_report(path, tmp_path / "out", plots=False)
+    assert str(info.value).startswith(f"{path}: ")
+    assert not (tmp_path / "out").exists()
+
+    assert bench_main(["report", "--input", str(path), "--no-plots"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+    assert err.startswith(f"python -m bench report: error: {path}: ")
+
+
+def test_no_results_at_all(tmp_path):
+    with pytest.raises(ReportError, match="no pytest-benchmark JSON found"):
+        report.find_latest_json(tmp_path / "results")
+
+
+# ------------------------------------------------------------- output and CLI
+
+
+def test_same_json_gives_byte_identical_tables(tmp_path):
+    document = bench_json(
+        linear_times({"python": (3e-6, 1e-7), "numpy": (15e-6, 1e-9)}),
+        compile_times={("numba", False): 0.2},
+    )
+    first = tmp_path / "a" / "bench.json"
+    second = tmp_path / "elsewhere" / "deeper" / "bench.json"
+    for path in (first, second):
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    report.make_report(first, plots=False)
+    report.make_report(second, plots=False)
+    names = sorted(
+        p.name for p in first.parent.iterdir() if p.suffix in (".md", ".csv")
+    )
+    assert names == [
+        "compile.csv",
+        "cost_model.csv",
+        "crossovers.csv",
+        "summary.csv",
+        "summary.md",
+    ]
+    for name in names:
+        assert (first.parent / name).read_bytes() == (second.parent / name).read_bytes()
+    assert str(tmp_path) not in (first.parent / "summary.md").read_text("utf-8")
+    assert not [p for p in first.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_plots_are_png_files(tmp_path):
+    pytest.importorskip("matplotlib")
+    times = linear_times({"python": (3e-6, 1e-7), "numpy": (15e-6, 1e-9)}, ds=(1, 10))
+    times.update(
+        linear_times({"numba": (1e-6, 4e-9), "x_sum": (1e-6, 1e-10)}, ds=(1, 10))
+    )
+    times.pop(("python", 10_000, 10))  # a skipped case
+    path = tmp_path / "bench.json"
+    path.write_text(json.dumps(bench_json(times)), encoding="utf-8")
+    done = report.make_report(path, dpi=30)
+    pngs = sorted(p.name for p in done.written if p.suffix == ".png")
+    assert pngs == sorted(name for name, _ in report.PLOTS.values())
+    for name in pngs:
+        data = (tmp_path / name).read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n")
+        assert len(data) > 1000
+    md = (tmp_path / "summary.md").read_text("utf-8")
+    assert all(f"]({name})" in md for name in pngs)
+
+
+README = """# Title
+
+Intro stays.
+
+<!-- report:summary:begin -->
+old summary
+<!-- report:summary:end -->
+
+Middle stays.
+
+<!-- report:cost-model:begin -->
+<!-- report:cost-model:end -->
+
+End stays.
+"""
+
+
+def test_readme_blocks_are_replaced(tmp_path, write):
+    path = write(
+        bench_json(linear_times({"numpy": (5e-6, 1e-9)})), "results/bench.json"
+    )
+    readme = tmp_path / "README.md"
+    readme.write_text(README, encoding="utf-8")
+    report.make_report(path, readme=readme, plots=False)
+    text = readme.read_text("utf-8")
+    assert "old summary" not in text
+    for kept in ("Intro stays.", "Middle stays.", "End stays."):
+        assert kept in text
+    summary = text.split("<!-- report:summary:begin -->")[1].split("<!-- report:su")[0]
+    assert "### Time per step" in summary
+    assert "](results/time_per_step.png)" in summary
+    assert "[results/summary.md](results/summary.md)" in summary
+    cost = text.split("<!-- report:cost-model:begin -->")[1]
+    assert cost.lstrip().startswith("### Cost model")
+    report.make_report(path, readme=readme, plots=False)
+    assert readme.read_text("utf-8") == text
+
+
+def test_readme_without_markers_is_an_error(tmp_path, write):
+    path = write(bench_json(KNOWN), "results/bench.json")
+    readme = tmp_path / "README.md"
+    readme.write_text(README.replace("<!-- report:cost-model:end -->", ""), "utf-8")
+    with pytest.raises(ReportError, match="marker <!-- report:cost-model:end --> not"):
+        report.make_report(path, readme=readme, plots=False)
+    assert not (path.parent / "summary.md").exists()  # checked before any write
+    assert readme.read_text("utf-8") == README.replace(
+        "<!-- report:cost-model:end -->", ""
+    )
+
+
+def test_default_input_is_the_newest_benchmark_json(tmp_path, write, monkeypatch):
+    old = write(bench_json(KNOWN), "results/quick/bench.json")
+    new = write(bench_json(KNOWN, preset="full"), "results/full/bench.json")
+    pyperf_json = _pyperf_file(tmp_path / "results" / "pyperf" / "numba.json")
+    hidden = write(bench_json(KNOWN), "results/full/.bench-x.json")
+    for age, path in enumerate([pyperf_json, hidden, new, old]):
+        os.utime(path, (1e9 - age * 100, 1e9 - age * 100))
+    assert report.find_latest_json(tmp_path / "results") == new
+
+    monkeypatch.setattr(report, "RESULTS", tmp_path / "results")
+    assert bench_main(["report", "--no-plots"]) == 0
+    assert (new.parent / "summary.md").exists()
+    assert not (old.parent / "summary.md").exists()
+
+
+def test_pyperf_section(tmp_path, write, capsys):
+    folder = tmp_path / "pyperf"
+    folder.mkdir()
+    _pyperf_file(folder / "numba.json", "numba", [(10, 1, 2e-6), (100, 1, 4e-6)])
+    _pyperf_file(folder / "numpy.json", "numpy", [(10, 1, 20e-6), (100, 1, 20e-6)])
+    path = write(bench_json(KNOWN))
+    argv = ["report", "--input", str(path), "--pyperf", str(folder), "--no-plots"]
+    assert bench_main(argv) == 0
+    assert "wrote" in capsys.readouterr().out
+    rows = read_csv(tmp_path / "pyperf.csv")
+    assert [
+        (r["n_samples"], r["numba_median_us"], r["numpy_median_us"]) for r in rows
+    ] == [
+        ("10", "2", "20"),
+        ("100", "4", "20"),
+    ]
+    assert rows[0]["speedup_numba_over_numpy"] == "10"
+    assert "# pyperf results" in (tmp_path / "pyperf.md").read_text("utf-8")
+
+
+def test_pyperf_errors_name_the_file(tmp_path, write):
+    path = write(bench_json(KNOWN))
+    with pytest.raises(ReportError, match="not pyperf output"):
+        report.make_report(path, pyperf=[path], plots=False)
+    with pytest.raises(ReportError, match="no such file or folder"):
+        report.make_report(path, pyperf=[tmp_path / "nope"], plots=False)
+
+
+def test_run_reports_after_a_complete_run(tmp_path, monkeypatch, capsys):
+    """``python -m bench run`` ends with the report, next to the new JSON."""
+    document = bench_json(KNOWN)
+
+    def fake_pytest_main(args):
+        target = next(a for a in args if a.startswith("--benchmark-json="))
+        Path(target.split("=", 1)[1]).write_text(json.dumps(document), "utf-8")
+        return 0
+
+    monkeypatch.setattr(bench.run.pytest, "main", fake_pytest_main)
+    monkeypatch.setattr(report, "make_report", _no_plots(report.make_report))
+    code, path = bench.run.run_pytest_benchmark("quick", tmp_path)
+    assert (code, path) == (0, tmp_path / "bench.json")
+    assert (tmp_path / "summary.md").exists()
+    assert "### float64" in capsys.readouterr().out
+
+
+def _no_plots(make_report):
+    def wrapped(*args, **kwargs):
+        return make_report(*args, **{**kwargs, "plots": False})
+
+    return wrapped
+
+
+def test_number_formats():
+    assert [report.fmt_sig(x) for x in (0.0965, 9.996, 1234.5, 160_000)] == [
+        "0.0965",
+        "10.0",
+        "1,230",
+        "160,000",
+    ]
+    assert [report.fmt_count(x) for x in (32.1, 1720.4, 64_857.8)] == [
+        "32",
+        "1,720",
+        "64,900",
+    ]
+    assert report.fmt_cell(None, "time") == report.DASH
+    assert report.fmt_csv(None) == ""
+    assert report.fmt_csv(0.1 + 0.2) == "0.3"
+
+
+@pytest.mark.skipif(
+    not all((REFERENCE / name).exists() for name in ("bench.json", *REFERENCE_FILES)),
+    reason="no committed reference run: results/full/bench.json with its"
+    " summary.md, summary.csv and cost_model.csv",
+)
+def test_committed_tables_match_their_json(tmp_path):
+    report.make_report(REFERENCE / "bench.json", tmp_path, plots=False)
+    for name in REFERENCE_FILES:
+        assert (tmp_path / name).read_bytes() == (REFERENCE / name).read_bytes(), (
+            f"results/full/{name} is stale: run `python -m bench report --input"
+            " results/full/bench.json`"
+        )
