@@ -19,6 +19,8 @@ DEFAULT_PRESET = "quick"
 
 SAMPLE_SIZES = (10, 100, 1_000, 10_000, 100_000, 1_000_000)
 FEATURE_DIMS = (1, 10, 100, 1_000)
+# Off the powers of ten, in every preset: the source notebook's first example.
+EXTRA_SIZES = ((20, 3),)
 
 LEARNING_RATE = 0.1
 DATA_SEED = 0
@@ -57,14 +59,14 @@ class Preset:
 
     def sizes(self):
         """The (n_samples, n_features) points of this preset, smallest n first."""
-        return [
+        grid = [(n, d) for n in SAMPLE_SIZES for d in FEATURE_DIMS]
+        return sorted(
             (n, d)
-            for n in SAMPLE_SIZES
-            for d in FEATURE_DIMS
+            for n, d in grid + list(EXTRA_SIZES)
             if n <= self.max_samples
             and d <= self.max_features
             and n * d <= self.max_elements
-        ]
+        )
 
 
 PRESETS = {
