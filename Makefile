@@ -18,6 +18,9 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest --benchmark-disable
+	# the full preset's float32 and d = 1000 cases, once each at n = 10
+	$(PY) -m pytest bench/test_step.py bench/test_reference.py --preset full \
+		--benchmark-disable -k "n10-" -q
 
 # Quick grid with pytest-benchmark -> results/quick/
 bench: $(STAMP)
@@ -34,3 +37,4 @@ bench-pyperf: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .benchmarks
+	find . -path ./.git -prune -o -name "*.nb[ic]" -exec rm -f {} +

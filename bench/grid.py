@@ -8,6 +8,7 @@ report that reads the results takes its sizes from here. A preset is chosen with
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -140,6 +141,11 @@ def cases(preset, impls=None):
     return out
 
 
+@lru_cache(maxsize=1)  # cases come grouped by size: one data set alive at a time
 def problem(n, d, dtype):
-    """The benchmark data of one size, from the project's seeded data maker."""
+    """The benchmark data of one size, made once by the seeded data maker.
+
+    Called outside the timers; the cache hands the same arrays to every case of a
+    group (the timed calls never modify them).
+    """
     return make_problem(n, d, seed=DATA_SEED, dtype=np.dtype(dtype))

@@ -21,16 +21,10 @@ from bench.environment import TIMING_ENVIRON, describe, limit_blas_threads
 from bench.grid import LEARNING_RATE, cases, get_preset, problem
 from kernels import IMPLEMENTATIONS
 
-_data = {}
-
 
 def time_step(loops, impl, n, d, dtype):
     """pyperf time function: seconds taken by ``loops`` calls of one step."""
-    key = (n, d, dtype)
-    if key not in _data:
-        _data.clear()
-        _data[key] = problem(n, d, dtype)
-    w, b, X, y = _data[key]
+    w, b, X, y = problem(n, d, dtype)
     step = IMPLEMENTATIONS[impl].step
     step(w, b, X, y, LEARNING_RATE)  # compile and warm up before the clock starts
     t0 = pyperf.perf_counter()

@@ -4,23 +4,29 @@
   ``LinearModelLoss.loss_gradient`` (``n_threads=1``) for the half binomial loss,
   plus the parameter update. It is the same loss and gradient as ``step``.
 - ``x_sum``: ``X.sum()``, one pass over ``X`` at the speed NumPy streams memory. No
-  step can read ``X`` faster than this, so ``bytes(X) / time`` of ``x_sum`` is the
-  roofline the report compares every implementation against.
+  step can read ``X`` much faster than this, so ``bytes(X) / time`` of ``x_sum`` is
+  the roofline the report compares every implementation against.
 
 These are not implementations of the contract (no argument checks, no error
-messages), so they are not in ``kernels.IMPLEMENTATIONS``.
+messages), so they are not in ``kernels.IMPLEMENTATIONS``. scikit-learn comes with
+the ``test`` extra; without it the ``sklearn`` cases are skipped, with that reason.
 """
 
 import numpy as np
-from sklearn._loss.loss import HalfBinomialLoss
-from sklearn.linear_model._linear_loss import LinearModelLoss
 
-_LOSS = LinearModelLoss(base_loss=HalfBinomialLoss(), fit_intercept=True)
+try:
+    from sklearn._loss.loss import HalfBinomialLoss
+    from sklearn.linear_model._linear_loss import LinearModelLoss
+except ImportError:  # pragma: no cover - depends on the environment
+    _LOSS = None
+else:
+    _LOSS = LinearModelLoss(base_loss=HalfBinomialLoss(), fit_intercept=True)
 
 
 def sklearn_step(w, b, X, y, lr):
     """The step through scikit-learn's loss: ``(w_new, b_new, loss)``."""
-    coef = np.append(w, b)
+    # scikit-learn wants coef, X and y of one dtype (float32 stays float32)
+    coef = np.append(w, b).astype(X.dtype)
     loss, grad = _LOSS.loss_gradient(coef, X, y, l2_reg_strength=0.0, n_threads=1)
     coef -= lr * grad
     return coef[:-1], coef[-1], loss
@@ -32,3 +38,10 @@ def x_sum(w, b, X, y, lr):
 
 
 REFERENCES = {"sklearn": sklearn_step, "x_sum": x_sum}
+
+
+def unavailable(name):
+    """Why the reference ``name`` cannot run here, or None."""
+    if name == "sklearn" and _LOSS is None:
+        return "scikit-learn is not installed (pip install -e '.[test]')"
+    return None

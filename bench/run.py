@@ -62,6 +62,9 @@ def run_pytest_benchmark(preset_name=None, out_dir=None, pytest_args=()):
                 "--benchmark-sort=name",
                 "--rootdir",
                 str(ROOT),
+                # the test suite turns warnings into errors; a timing run reports them
+                "-W",
+                "default",
                 *pytest_args,
             ]
         )

@@ -1,50 +1,59 @@
 """Numba's compile time, measured on its own and kept out of the step timings.
 
-For every implementation whose core is a Numba dispatcher, each round builds a fresh
-dispatcher of that core and times its first call, which is what a new process pays:
+For every implementation whose core is a Numba dispatcher, three kinds of new
+process (``bench/first_call.py``) are timed whole, each with its own
+``NUMBA_CACHE_DIR``:
 
-- ``cold``: ``cache=False``, so the call type-infers, optimizes and generates machine
-  code from scratch;
-- ``cached``: ``cache=True`` on a cache that is already on disk, so the call only
-  loads and links the stored machine code.
+- ``import``: start Python, import the package, make the data; no call;
+- ``cold``: the same plus one step with an empty cache, so Numba type-infers,
+  optimizes and generates machine code for the whole call tree;
+- ``cached``: the same plus one step with the cache already on disk, so Numba only
+  loads the stored machine code.
 
+``cold - import`` is what compiling costs, ``cached - import`` what loading costs.
 The step timings never include either: ``test_step`` calls each implementation once
 before the clock starts.
 """
 
+import os
+import subprocess
+import sys
+import tempfile
+
 import pytest
-from numba import njit
 from numba.core.dispatcher import Dispatcher
 
-from bench.grid import LEARNING_RATE, problem
+from bench.first_call import N_FEATURES, N_SAMPLES
 from kernels import IMPLEMENTATIONS
 
-N_SAMPLES, N_FEATURES = 20, 3
 COMPILED = [
     name
     for name, impl in IMPLEMENTATIONS.items()
     if isinstance(getattr(impl.module, "_step", None), Dispatcher)
 ]
+MODES = ("import", "cold", "cached")
 
 
-@pytest.mark.parametrize("cache", [False, True], ids=["cold", "cached"])
+def _child(impl, mode, cache_dir):
+    what = "import" if mode == "import" else "call"
+    env = {**os.environ, "NUMBA_CACHE_DIR": cache_dir}
+    cmd = [sys.executable, "-m", "bench.first_call", impl, what]
+    subprocess.run(cmd, env=env, check=True)
+
+
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("impl", COMPILED)
-def test_numba_first_call(benchmark, impl, cache):
-    core = IMPLEMENTATIONS[impl].module._step
-    options = {k: v for k, v in core.targetoptions.items() if k != "nopython"}
-    w, b, X, y = problem(N_SAMPLES, N_FEATURES, "float64")
-    if cache:  # make sure the on-disk cache holds this signature
-        njit(cache=True, **options)(core.py_func)(w, b, X, y, LEARNING_RATE)
+def test_numba_first_call(benchmark, impl, mode, tmp_path):
+    warm = str(tmp_path / "warm")
+    if mode == "cached":
+        _child(impl, mode, warm)  # fill the cache once, untimed
 
-    def fresh_dispatcher():
-        dispatcher = njit(cache=cache, **options)(core.py_func)
-        return (dispatcher, w, b, X, y, LEARNING_RATE), {}
+    def new_process():
+        cache = tempfile.mkdtemp(dir=tmp_path) if mode == "cold" else warm
+        return (impl, mode, cache), {}
 
-    def first_call(dispatcher, *args):
-        return dispatcher(*args)
-
-    benchmark.group = "numba first call (compile or cache load)"
+    benchmark.group = "numba first call in a new process"
     benchmark.extra_info.update(
-        impl=impl, cache=cache, n_samples=N_SAMPLES, n_features=N_FEATURES
+        impl=impl, mode=mode, n_samples=N_SAMPLES, n_features=N_FEATURES
     )
-    benchmark.pedantic(first_call, setup=fresh_dispatcher, rounds=3, iterations=1)
+    benchmark.pedantic(_child, setup=new_process, rounds=3, iterations=1)

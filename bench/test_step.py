@@ -5,20 +5,12 @@ group is one (n, d, dtype); pytest-benchmark prints the implementations of a gro
 side by side, with each one's time relative to the fastest in parentheses.
 """
 
-from functools import lru_cache
-
 import numba
 import pytest
 
 from bench.environment import blas_threads_setting
 from bench.grid import LEARNING_RATE, problem
 from kernels import IMPLEMENTATIONS
-
-
-@lru_cache(maxsize=1)  # cases come grouped by size: one data set alive at a time
-def shared_data(n, d, dtype):
-    """The data of one group, made once by the seeded maker, outside any timer."""
-    return problem(n, d, dtype)
 
 
 def record_case(benchmark, case, preset, X, reference=False):
@@ -34,7 +26,7 @@ def record_case(benchmark, case, preset, X, reference=False):
         itemsize=X.itemsize,
         preset=preset.name,
         blas_threads="all" if setting is None else setting,
-        numba_threads=numba.config.NUMBA_NUM_THREADS,
+        numba_threads=numba.get_num_threads(),
     )
 
 
@@ -43,7 +35,7 @@ def test_step(benchmark, case, preset):
     if case.skip_reason:
         pytest.skip(case.skip_reason)
     step = IMPLEMENTATIONS[case.impl].step
-    w, b, X, y = shared_data(case.n, case.d, case.dtype)
+    w, b, X, y = problem(case.n, case.d, case.dtype)
     # Compile (Numba) and touch the data before the clock starts; same dtypes and
     # layout as the timed calls, so no compilation happens inside the timer.
     step(w, b, X, y, LEARNING_RATE)

@@ -23,11 +23,12 @@ _F64 = np.dtype(np.float64)
 
 
 def _real_array(a, name, ndim, shape_doc):
-    if not isinstance(a, np.ndarray):
-        try:
-            a = np.asarray(a)
-        except (TypeError, ValueError) as err:  # ragged nested lists and the like
-            raise TypeError(f"{name} must be a real-valued array: {err}") from None
+    if isinstance(a, np.ma.MaskedArray):
+        raise TypeError(f"{name} must be a plain array: a mask would be ignored")
+    try:
+        a = np.asarray(a)  # lists, and subclasses such as np.matrix, become ndarrays
+    except (TypeError, ValueError) as err:  # ragged nested lists and the like
+        raise TypeError(f"{name} must be a real-valued array: {err}") from None
     if a.dtype.kind not in "fiub":  # float, signed and unsigned int, bool
         raise TypeError(f"{name} must hold real numbers, got dtype {a.dtype}")
     if a.ndim != ndim:
@@ -38,24 +39,28 @@ def _real_array(a, name, ndim, shape_doc):
 
 
 def _real_scalar(v, name):
-    if isinstance(v, float):  # also numpy.float64
-        return v
     if isinstance(v, (bool, np.bool_)):
         raise TypeError(f"{name} must be a real number, got a bool")
-    if isinstance(v, numbers.Real):
+    real = isinstance(v, numbers.Real)  # Python and NumPy ints and floats
+    if not real and not (
+        isinstance(v, np.ndarray) and v.ndim == 0 and v.dtype.kind in "fiu"
+    ):
+        raise TypeError(f"{name} must be a real number, got {type(v).__name__}")
+    try:
         return float(v)
-    if isinstance(v, np.ndarray) and v.ndim == 0 and v.dtype.kind in "fiu":
-        return float(v)
-    raise TypeError(f"{name} must be a real number, got {type(v).__name__}")
+    except OverflowError:  # an int beyond the float range
+        raise ValueError(
+            f"{name} must be finite, got an int beyond float range"
+        ) from None
 
 
 def check_step_args(w, b, X, y, lr):
     """Check the arguments of a step and bring them to one working dtype.
 
-    The working dtype is float32 when both ``X`` and ``w`` are float32 and float64
-    otherwise; every array is converted to it (a copy only when its dtype differs,
-    so inputs are never modified). The checks are O(1): values inside the arrays are
-    checked after the step, see ``explain_failure``.
+    The working dtype is float32 when both ``X`` and ``w`` are float32 (of either
+    byte order) and float64 otherwise; every array is converted to it (a copy only
+    when its dtype differs, so inputs are never modified). The checks are O(1):
+    values inside the arrays are checked after the step, see ``explain_failure``.
 
     Parameters
     ----------
@@ -105,12 +110,15 @@ def check_step_args(w, b, X, y, lr):
         _explain_bad_args(n, d, y, w, b, lr)
     if X.dtype is _F64 and y.dtype is _F64 and w.dtype is _F64:
         return w, b, X, y, lr
-    dtype = _F32 if X.dtype == _F32 and w.dtype == _F32 else _F64
-    if X.dtype != dtype:
+    # Any 4-byte float (big-endian too) counts as float32; after the conversion
+    # below every dtype is the native singleton, so ``X.dtype is _F32`` is exact.
+    single = X.dtype.kind == w.dtype.kind == "f" and X.itemsize == w.itemsize == 4
+    dtype = _F32 if single else _F64
+    if X.dtype is not dtype:
         X = X.astype(dtype)
-    if y.dtype != dtype:
+    if y.dtype is not dtype:
         y = y.astype(dtype)
-    if w.dtype != dtype:
+    if w.dtype is not dtype:
         w = w.astype(dtype)
     return w, b, X, y, lr
 

@@ -71,13 +71,20 @@ _TRAIN_DOC = """Run ``epochs`` gradient-descent steps of logistic regression ({h
     """
 
 
-def _float32_results(w, b, losses):
-    """Round float64 results to float32; ``None`` if any of them overflows there."""
+_F32_MAX = float(np.finfo(np.float32).max)
+
+
+def _float32_weights(w):
+    """``w`` rounded to float32, or ``None`` if it overflows there.
+
+    Only weights that arrive in float64 are tested: a core that returns float32
+    weights has tested them as stored.
+    """
+    if w.dtype is _F32:
+        return w
     with np.errstate(over="ignore"):  # an overflow becomes inf, tested just below
-        w, b, losses = w.astype(_F32, copy=False), np.float32(b), losses.astype(_F32)
-    if np.isfinite(w).all() and np.isfinite(b) and np.isfinite(losses).all():
-        return w, b, losses
-    return None
+        w = w.astype(_F32)
+    return w if np.isfinite(w).all() else None
 
 
 def public_step(core, how):
@@ -91,10 +98,10 @@ def public_step(core, how):
             explain_failure(w, b, X, y)
         if X.dtype is not _F32:
             return w_new, b_new, loss
-        results = _float32_results(w_new, b_new, np.array([loss]))
-        if results is None:
+        w_new = _float32_weights(w_new)
+        if w_new is None or not (abs(b_new) <= _F32_MAX and abs(loss) <= _F32_MAX):
             explain_failure(w, b, X, y)
-        return results[0], results[1], results[2][0]
+        return w_new, np.float32(b_new), np.float32(loss)
 
     step.__module__ = core.__module__
     step.__doc__ = _STEP_DOC.format(how=how)
@@ -112,10 +119,12 @@ def public_train(core, how):
             explain_failure(w, b, X, y)
         if X.dtype is not _F32:
             return w_out, b_out, losses
-        results = _float32_results(w_out, b_out, losses)
-        if results is None:
+        w_out = _float32_weights(w_out)
+        if w_out is None or not (
+            abs(b_out) <= _F32_MAX and np.abs(losses).max(initial=0.0) <= _F32_MAX
+        ):
             explain_failure(w, b, X, y)
-        return results
+        return w_out, np.float32(b_out), losses.astype(_F32)
 
     train.__module__ = core.__module__
     train.__doc__ = _TRAIN_DOC.format(how=how)
@@ -132,6 +141,9 @@ def epoch_loop(step_core):
             w, b, losses[e], ok = step_core(w, b, X, y, lr)
             if not ok:
                 return w, b, losses, False
+            if w.dtype is not X.dtype:  # a core that computed in float64
+                with np.errstate(over="ignore"):  # inf fails the next step's test
+                    w, b = w.astype(X.dtype), float(X.dtype.type(b))
         return w, b, losses, True
 
     train_core.__module__ = step_core.__module__

@@ -20,6 +20,7 @@ import math
 import numpy as np
 from numba import njit
 
+import kernels._numba_cache  # noqa: F401  (before any cache=True: drops stale code)
 from kernels._contract import public_step, public_train
 from kernels.logistic import sample_terms
 

@@ -84,6 +84,8 @@ def test_results_are_deterministic_and_independent_of_threads(dtype, impl):
     first = impl.step(w, b, X, y, LR)
     again = impl.step(w, b, X, y, LR)
     threads = numba.get_num_threads()
+    if threads == 1:
+        pytest.skip("Numba has one thread here: nothing to compare with")
     numba.set_num_threads(1)
     try:
         one_thread = impl.step(w, b, X, y, LR)

@@ -240,3 +240,62 @@ def test_huge_but_representable_input_gives_finite_output(scale, impl):
     assert np.isfinite(b_new)
     assert np.isfinite(loss)
     assert loss > 1e-3 * scale  # the saturated regime: loss ~ |z| ~ scale
+
+
+# 3000 rows: three 1024-row chunks, so kernels that split the samples over threads
+# meet the bad value in a chunk of their own, not in the first one.
+LAST_CHUNK_CASES = {
+    "NaN in X": ("X", (2999, 1), np.nan, "X"),
+    "inf in X": ("X", (2500, 0), -np.inf, "X"),
+    "NaN label": ("y", 2999, np.nan, "y"),
+    "label 1.5": ("y", 2100, 1.5, "y"),
+    "label -0.1": ("y", 2999, -0.1, "y"),
+}
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("case", list(LAST_CHUNK_CASES))
+def test_bad_value_in_a_late_chunk_is_found(case, method, impl, unchanged):
+    arg, index, value, name = LAST_CHUNK_CASES[case]
+    w, b, X, y = make_problem(3000, 3, seed=43)
+    args = {"w": w, "b": b, "X": X, "y": y, "lr": 0.1}
+    args[arg] = setting(index, value)(args[arg])
+    check = unchanged(args["X"], args["y"], args["w"])
+    with pytest.raises(ValueError, match=rf"^{name}\b"):
+        call(impl, method, args)
+    check()
+
+
+def test_masked_arrays_are_refused_rather_than_unmasked(impl):
+    args = problem()
+    args["X"] = np.ma.masked_greater(args["X"], 0.5)
+    with pytest.raises(TypeError, match=r"^X\b"):
+        impl.step(**args)
+
+
+@pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")
+def test_a_matrix_is_used_as_a_plain_array(impl):
+    args = problem()
+    expected = impl.step(**args)
+    args["X"] = np.asmatrix(args["X"])
+    got = impl.step(**args)
+    np.testing.assert_array_equal(got[0], expected[0])
+    assert got[1:] == expected[1:]
+
+
+@pytest.mark.parametrize("arg", ["b", "lr"])
+def test_an_int_beyond_float_range_is_named(arg, impl):
+    args = problem()
+    args[arg] = 10**400
+    with pytest.raises(ValueError, match=rf"^{arg}\b"):
+        impl.step(**args)
+
+
+def test_big_endian_float32_stays_float32(impl):
+    args = problem()
+    args["X"] = args["X"].astype(">f4")
+    args["w"] = args["w"].astype(">f4")
+    w_new, b_new, loss = impl.step(**args)
+    assert w_new.dtype == np.float32
+    assert isinstance(b_new, np.float32)
+    assert isinstance(loss, np.float32)
