@@ -86,44 +86,40 @@ def check_step_args(w, b, X, y, lr):
         Wrong number of dimensions, mismatched shapes, empty data, non-finite ``b``
         or ``lr``, or ``lr <= 0``.
     """
-    # The common case (float arrays, float scalars, matching shapes) costs a few
-    # attribute reads; anything else takes the slow path that says what is wrong.
-    if not (type(X) is np.ndarray and X.ndim == 2 and X.dtype.kind in "fiub"):
-        X = _real_array(X, "X", 2, "(n_samples, n_features)")
-    if not (type(y) is np.ndarray and y.ndim == 1 and y.dtype.kind in "fiub"):
-        y = _real_array(y, "y", 1, "(n_samples,)")
-    if not (type(w) is np.ndarray and w.ndim == 1 and w.dtype.kind in "fiub"):
-        w = _real_array(w, "w", 1, "(n_features,)")
-    if type(b) is not float:
-        b = _real_scalar(b, "b")
-    if type(lr) is not float:
-        lr = _real_scalar(lr, "lr")
-    n, d = X.shape
-    if not (
-        n > 0
-        and d > 0
-        and y.shape[0] == n
-        and w.shape[0] == d
-        and -math.inf < b < math.inf
-        and 0.0 < lr < math.inf
+    # The common case -- float64 (or float32) arrays, float scalars -- costs a few
+    # attribute reads. (``is`` first: NumPy's native dtypes are single objects,
+    # except in arrays made by compiled code, such as w_new of the Numba step.)
+    if (
+        type(X) is type(y) is type(w) is np.ndarray
+        and (X.dtype is _F64 or X.dtype is _F32)
+        and y.dtype is X.dtype
+        and (w.dtype is X.dtype or w.dtype == X.dtype)
+        and type(b) is type(lr) is float
+        and X.ndim == 2
+        and y.ndim == 1
+        and w.ndim == 1
     ):
-        _explain_bad_args(n, d, y, w, b, lr)
-    if X.dtype is _F64 and y.dtype is _F64 and w.dtype is _F64:
-        return w, b, X, y, lr
-    # Any 4-byte float (big-endian too) counts as float32; after the conversion
-    # below every dtype is the native singleton, so ``X.dtype is _F32`` is exact.
-    single = X.dtype.kind == w.dtype.kind == "f" and X.itemsize == w.itemsize == 4
-    dtype = _F32 if single else _F64
-    if X.dtype is not dtype:
-        X = X.astype(dtype)
-    if y.dtype is not dtype:
-        y = y.astype(dtype)
-    if w.dtype is not dtype:
-        w = w.astype(dtype)
-    return w, b, X, y, lr
+        n, d = X.shape
+        if (
+            n > 0
+            and d > 0
+            and y.shape[0] == n
+            and w.shape[0] == d
+            and -math.inf < b < math.inf
+            and 0.0 < lr < math.inf
+        ):
+            return w, b, X, y, lr
+    return _check_any_args(w, b, X, y, lr)
 
 
-def _explain_bad_args(n, d, y, w, b, lr):
+def _check_any_args(w, b, X, y, lr):
+    """``check_step_args`` for anything else: convert what can be, name the rest."""
+    X = _real_array(X, "X", 2, "(n_samples, n_features)")
+    y = _real_array(y, "y", 1, "(n_samples,)")
+    w = _real_array(w, "w", 1, "(n_features,)")
+    b = _real_scalar(b, "b")
+    lr = _real_scalar(lr, "lr")
+    n, d = X.shape
     if n == 0:
         raise ValueError("X is empty: it has no samples (shape (0, n_features))")
     if d == 0:
@@ -136,7 +132,19 @@ def _explain_bad_args(n, d, y, w, b, lr):
         )
     if not math.isfinite(b):
         raise ValueError(f"b must be finite, got {b}")
-    raise ValueError(f"lr must be a finite number > 0, got {lr}")
+    if not (math.isfinite(lr) and lr > 0.0):
+        raise ValueError(f"lr must be a finite number > 0, got {lr}")
+    # Any 4-byte float, of either byte order, counts as float32. Equal dtypes are
+    # not copied; others are converted, so the kernels see native byte order.
+    single = X.dtype.kind == w.dtype.kind == "f" and X.itemsize == w.itemsize == 4
+    dtype = _F32 if single else _F64
+    if X.dtype != dtype:
+        X = X.astype(dtype)
+    if y.dtype != dtype:
+        y = y.astype(dtype)
+    if w.dtype != dtype:
+        w = w.astype(dtype)
+    return w, b, X, y, lr
 
 
 def check_epochs(epochs):

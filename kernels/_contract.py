@@ -80,7 +80,7 @@ def _float32_weights(w):
     Only weights that arrive in float64 are tested: a core that returns float32
     weights has tested them as stored.
     """
-    if w.dtype is _F32:
+    if w.itemsize == 4:
         return w
     with np.errstate(over="ignore"):  # an overflow becomes inf, tested just below
         w = w.astype(_F32)
@@ -96,7 +96,7 @@ def public_step(core, how):
         w_new, b_new, loss, ok = core(w, b, X, y, lr)
         if not ok:
             explain_failure(w, b, X, y)
-        if X.dtype is not _F32:
+        if X.itemsize == 8:  # the working dtype is float64 or float32
             return w_new, b_new, loss
         w_new = _float32_weights(w_new)
         if w_new is None or not (abs(b_new) <= _F32_MAX and abs(loss) <= _F32_MAX):
@@ -117,7 +117,7 @@ def public_train(core, how):
         w_out, b_out, losses, ok = core(w, b, X, y, lr, epochs)
         if not ok:
             explain_failure(w, b, X, y)
-        if X.dtype is not _F32:
+        if X.itemsize == 8:
             return w_out, b_out, losses
         w_out = _float32_weights(w_out)
         if w_out is None or not (
@@ -141,7 +141,7 @@ def epoch_loop(step_core):
             w, b, losses[e], ok = step_core(w, b, X, y, lr)
             if not ok:
                 return w, b, losses, False
-            if w.dtype is not X.dtype:  # a core that computed in float64
+            if w.itemsize != X.itemsize:  # a core that computed in float64
                 with np.errstate(over="ignore"):  # inf fails the next step's test
                     w, b = w.astype(X.dtype), float(X.dtype.type(b))
         return w, b, losses, True

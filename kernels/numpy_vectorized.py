@@ -2,7 +2,9 @@
 
 Two matrix-vector products (``X @ w`` forward, ``r @ X`` backward) each read all of
 ``X``; the element-wise math in between makes a few temporaries of ``n_samples``
-values. Same statements, in the same order, as ``python_loop.py``.
+values. The same steps in the same order as ``python_loop.py`` (forward, per-sample
+terms, backward, update), each over whole arrays; the per-sample terms use NumPy's
+vectorized ``log1p`` where the loops share ``logistic.sample_terms``.
 """
 
 import numpy as np

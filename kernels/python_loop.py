@@ -28,7 +28,7 @@ def _step(w, b, X, y, lr):
         z = b
         for j in range(d):
             z += x_i[j] * weights[j]
-        # its loss and dL/dz = sigma(z) - y, from one exp and one log1p
+        # its loss and dL/dz = sigma(z) - y, from one exp and one log
         loss_i, r = sample_terms(z, y_i)
         loss += loss_i
         g_b += r

@@ -496,6 +496,9 @@ README = """# Title
 
 Intro stays.
 
+<!-- report:targets:begin -->
+<!-- report:targets:end -->
+
 <!-- report:summary:begin -->
 old summary
 <!-- report:summary:end -->
@@ -638,3 +641,38 @@ def test_committed_tables_match_their_json(tmp_path):
             f"results/full/{name} is stale: run `python -m bench report --input"
             " results/full/bench.json`"
         )
+
+
+def test_targets_are_measured_ratios(tmp_path):
+    big = (1_000_000, 100)
+    times = {
+        ("numba", 20, 3): 1e-6,
+        ("numpy", 20, 3): 12e-6,
+        ("numba", *big): 0.030,
+        ("numpy", *big): 0.054,
+        ("sklearn", *big): 0.066,
+        ("x_sum", *big): 0.040,
+        ("numba_parallel", *big): 0.025,
+    }
+    rows = {
+        what: row
+        for what, *row in report.target_rows(
+            report.parse_run(bench_json(times), "t.json")
+        )
+    }
+    assert rows["numba vs numpy, the notebook's example"][2] == pytest.approx(12)
+    assert rows["numba vs numpy"][2] == pytest.approx(1.8)
+    assert rows["numba vs scikit-learn"][2] == pytest.approx(2.2)
+    assert rows["numba's rate / X.sum()'s"][2] == pytest.approx(4 / 3)
+    assert rows["numba_parallel vs numba"][2] == pytest.approx(1.2)
+    md = (tables(tmp_path, bench_json(times)) / "summary.md").read_text("utf-8")
+    missed = (
+        r"\| numba vs numpy +\| 1,000,000 x 100 \| +1.80x \| +≥ 2.0x \| missed by 10 %"
+    )
+    assert re.search(missed, md)
+    assert re.search(r"\| numba vs scikit-learn +\|.*\| met", md)
+
+
+def test_a_target_outside_the_grid_says_so():
+    rows = report.target_rows(report.parse_run(bench_json(KNOWN), "k.json"))
+    assert all(ratio is None for _, _, _, ratio, _ in rows[1:])
