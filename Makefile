@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test bench bench-full bench-pyperf report clean
+.PHONY: venv test bench bench-full bench-pyperf readme clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ bench-full: $(STAMP)
 bench-pyperf: $(STAMP)
 	$(PY) -m bench pyperf --preset quick --fast
 	$(PY) -m pyperf compare_to results/pyperf/numpy.json results/pyperf/numba.json --table
+
+# Regenerate results/full's tables and the README's report blocks from the JSON
+readme: $(STAMP)
+	$(PY) -m bench report --input results/full/bench.json --pyperf results/pyperf \
+		--readme README.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .benchmarks

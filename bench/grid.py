@@ -49,6 +49,9 @@ class Preset:
         Largest n * d at which the slow implementations run.
     dtypes : tuple of str
         Floating-point types of X, ``"float64"`` first.
+    max_time : float
+        Seconds pytest-benchmark spends on each case (``--benchmark-max-time``;
+        ``python -m bench run`` passes it): more rounds, a steadier median.
     """
 
     name: str
@@ -57,6 +60,7 @@ class Preset:
     max_elements: int
     slow_max_elements: int
     dtypes: tuple = ("float64",)
+    max_time: float = 0.5
 
     def sizes(self):
         """The (n_samples, n_features) points of this preset, smallest n first."""
@@ -85,6 +89,7 @@ PRESETS = {
         max_elements=100_000_000,
         slow_max_elements=1_000_000,
         dtypes=("float64", "float32"),
+        max_time=1.0,
     ),
 }
 

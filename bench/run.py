@@ -58,6 +58,7 @@ def run_pytest_benchmark(preset_name=None, out_dir=None, pytest_args=()):
                 "--benchmark-only",
                 f"--preset={preset.name}",
                 f"--benchmark-json={tmp}",
+                f"--benchmark-max-time={preset.max_time}",
                 "--benchmark-columns=median,iqr,min,rounds",
                 "--benchmark-sort=name",
                 "--rootdir",

@@ -11,7 +11,7 @@ from bench.references import REFERENCES, unavailable
 from bench.test_step import record_case
 
 
-@pytest.mark.benchmark(warmup=True, warmup_iterations=100, max_time=0.5)
+@pytest.mark.benchmark(warmup=True, warmup_iterations=100)
 def test_reference(benchmark, ref_case, preset):
     if unavailable(ref_case.impl):
         pytest.skip(unavailable(ref_case.impl))

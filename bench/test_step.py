@@ -30,7 +30,7 @@ def record_case(benchmark, case, preset, X, reference=False):
     )
 
 
-@pytest.mark.benchmark(warmup=True, warmup_iterations=100, max_time=0.5)
+@pytest.mark.benchmark(warmup=True, warmup_iterations=100)
 def test_step(benchmark, case, preset):
     if case.skip_reason:
         pytest.skip(case.skip_reason)

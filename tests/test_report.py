@@ -20,7 +20,15 @@ from bench.report import ReportError
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "results" / "full"
-REFERENCE_FILES = (report.SUMMARY_MD, report.SUMMARY_CSV, report.COST_MODEL_CSV)
+REFERENCE_FILES = (
+    report.SUMMARY_MD,
+    report.SUMMARY_CSV,
+    report.COST_MODEL_CSV,
+    report.CROSSOVERS_CSV,
+    report.COMPILE_CSV,
+    report.PYPERF_MD,
+    report.PYPERF_CSV,
+)
 
 MACHINE = {
     "node": "box",
@@ -629,18 +637,28 @@ def test_number_formats():
     assert report.fmt_csv(0.1 + 0.2) == "0.3"
 
 
-@pytest.mark.skipif(
-    not all((REFERENCE / name).exists() for name in ("bench.json", *REFERENCE_FILES)),
-    reason="no committed reference run: results/full/bench.json with its"
-    " summary.md, summary.csv and cost_model.csv",
-)
-def test_committed_tables_match_their_json(tmp_path):
-    report.make_report(REFERENCE / "bench.json", tmp_path, plots=False)
+def test_committed_tables_and_readme_match_their_json(tmp_path):
+    # The committed reference run, regenerated the way the README says it was made:
+    # every table, and the README's generated blocks, byte for byte.
+    out = tmp_path / "results" / "full"
+    readme = tmp_path / "README.md"
+    readme.write_bytes((ROOT / "README.md").read_bytes())
+    report.make_report(
+        REFERENCE / "bench.json",
+        out,
+        pyperf=[ROOT / "results" / "pyperf"],
+        readme=readme,
+        plots=False,
+    )
     for name in REFERENCE_FILES:
-        assert (tmp_path / name).read_bytes() == (REFERENCE / name).read_bytes(), (
+        assert (out / name).read_bytes() == (REFERENCE / name).read_bytes(), (
             f"results/full/{name} is stale: run `python -m bench report --input"
-            " results/full/bench.json`"
+            " results/full/bench.json --pyperf results/pyperf --readme README.md`"
         )
+    assert readme.read_bytes() == (ROOT / "README.md").read_bytes(), (
+        "README.md's report blocks are stale: run `python -m bench report --input"
+        " results/full/bench.json --pyperf results/pyperf --readme README.md`"
+    )
 
 
 def test_targets_are_measured_ratios(tmp_path):
