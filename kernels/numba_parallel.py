@@ -14,7 +14,7 @@ import numpy as np
 from numba import njit, prange
 
 from kernels import numba_loop
-from kernels._contract import public_step, public_train
+from kernels._contract import epoch_loop, public_step, public_train
 from kernels.numba_loop import FASTMATH, accumulate, update
 
 # Large enough that a chunk amortizes its scheduling (about a microsecond), small
@@ -53,17 +53,7 @@ def _step(w, b, X, y, lr):
     return update(w, b, lr, n, g_w, g_b, loss, labels_ok)
 
 
-@njit(cache=True)
-def _train(w, b, X, y, lr, epochs):
-    losses = np.empty(epochs)
-    w = w.copy()
-    for e in range(epochs):
-        w, b, losses[e], ok = _step(w, b, X, y, lr)
-        if not ok:
-            return w, b, losses, False
-    return w, b, losses, True
-
-
 HOW = "the compiled loop split over threads in chunks of rows"
 step = public_step(_step, HOW)
-train = public_train(_train, HOW)
+# Epochs from Python: a parallel step costs far more than the interpreter between two
+train = public_train(epoch_loop(_step), HOW)
