@@ -25,7 +25,10 @@ LR = 0.5
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=DTYPE_IDS)
 @pytest.mark.parametrize(
-    "shape", [(1, 1), (20, 3), (100, 10), (257, 33), (3, 200)], ids=str
+    # (2100, 4): three chunks of numba_parallel's rows
+    "shape",
+    [(1, 1), (20, 3), (100, 10), (257, 33), (3, 200), (2100, 4)],
+    ids=str,
 )
 def test_train_agrees_after_100_epochs(shape, dtype, agree):
     epochs = 100
