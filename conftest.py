@@ -1,9 +1,5 @@
 """Options shared by the test suite and the benchmarks."""
 
-from pathlib import Path
-
-_TESTS = Path(__file__).parent / "tests"
-
 
 def pytest_addoption(parser):
     parser.addoption(
@@ -14,8 +10,12 @@ def pytest_addoption(parser):
     )
 
 
-def pytest_ignore_collect(collection_path, config):
-    # `pytest --benchmark-only` would list every correctness test as skipped
-    if config.getoption("benchmark_only", False) and collection_path == _TESTS:
-        return True
-    return None
+def pytest_collection_modifyitems(config, items):
+    # `pytest --benchmark-only` would list every correctness test as skipped;
+    # deselect them instead, so that the output shows the benchmarks only.
+    if not config.getoption("benchmark_only", False):
+        return
+    timed = [item for item in items if "benchmark" in getattr(item, "fixturenames", ())]
+    if len(timed) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in timed])
+        items[:] = timed
