@@ -74,17 +74,20 @@ _TRAIN_DOC = """Run ``epochs`` gradient-descent steps of logistic regression ({h
 _F32_MAX = float(np.finfo(np.float32).max)
 
 
-def _float32_weights(w):
-    """``w`` rounded to float32, or ``None`` if it overflows there.
+def _float32_results(w, b, largest_loss):
+    """``(w, b)`` rounded to float32, or ``None`` if a result overflows there.
 
     Only weights that arrive in float64 are tested: a core that returns float32
     weights has tested them as stored.
     """
-    if w.itemsize == 4:
-        return w
-    with np.errstate(over="ignore"):  # an overflow becomes inf, tested just below
-        w = w.astype(_F32)
-    return w if np.isfinite(w).all() else None
+    if not (abs(b) <= _F32_MAX and largest_loss <= _F32_MAX):
+        return None
+    if w.itemsize == 8:
+        with np.errstate(over="ignore"):  # an overflow becomes inf, tested below
+            w = w.astype(_F32)
+        if not np.isfinite(w).all():
+            return None
+    return w, np.float32(b)
 
 
 def public_step(core, how):
@@ -98,10 +101,10 @@ def public_step(core, how):
             explain_failure(w, b, X, y)
         if X.itemsize == 8:  # the working dtype is float64 or float32
             return w_new, b_new, loss
-        w_new = _float32_weights(w_new)
-        if w_new is None or not (abs(b_new) <= _F32_MAX and abs(loss) <= _F32_MAX):
+        results = _float32_results(w_new, b_new, abs(loss))
+        if results is None:
             explain_failure(w, b, X, y)
-        return w_new, np.float32(b_new), np.float32(loss)
+        return *results, np.float32(loss)
 
     step.__module__ = core.__module__
     step.__doc__ = _STEP_DOC.format(how=how)
@@ -119,12 +122,10 @@ def public_train(core, how):
             explain_failure(w, b, X, y)
         if X.itemsize == 8:
             return w_out, b_out, losses
-        w_out = _float32_weights(w_out)
-        if w_out is None or not (
-            abs(b_out) <= _F32_MAX and np.abs(losses).max(initial=0.0) <= _F32_MAX
-        ):
+        results = _float32_results(w_out, b_out, np.abs(losses).max(initial=0.0))
+        if results is None:
             explain_failure(w, b, X, y)
-        return w_out, np.float32(b_out), losses.astype(_F32)
+        return *results, losses.astype(_F32)
 
     train.__module__ = core.__module__
     train.__doc__ = _TRAIN_DOC.format(how=how)
