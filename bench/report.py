@@ -1718,35 +1718,40 @@ def add_arguments(parser):
     return parser
 
 
+def _report_and_print(prefix, make):
+    """Call ``make()`` (a report), print it; on a ReportError print one line.
+
+    Returns the exit code: 0, or 2 on bad input.
+    """
+    try:
+        report = make()
+    except ReportError as exc:
+        message = " ".join(str(exc).split())
+        print(f"{prefix}: {message}", file=sys.stderr)
+        return 2
+    print_report(report)
+    return 0
+
+
 def run_cli(args):
     """Run the report for parsed arguments; return the exit code (2 on bad input)."""
-    try:
+
+    def make():
         source = args.input if args.input is not None else find_latest_json(RESULTS)
-        report = make_report(
+        return make_report(
             source,
             args.out,
             pyperf=args.pyperf,
             readme=args.readme,
             plots=not args.no_plots,
         )
-    except ReportError as exc:
-        message = " ".join(str(exc).split())
-        print(f"python -m bench report: error: {message}", file=sys.stderr)
-        return 2
-    print_report(report)
-    return 0
+
+    return _report_and_print("python -m bench report: error", make)
 
 
 def report_after_run(json_path):
     """Report on a run that just completed, into the JSON's folder; the exit code."""
-    try:
-        report = make_report(json_path)
-    except ReportError as exc:
-        message = " ".join(str(exc).split())
-        print(f"report failed: {message}", file=sys.stderr)
-        return 2
-    print_report(report)
-    return 0
+    return _report_and_print("report failed", lambda: make_report(json_path))
 
 
 def main(argv=None):
