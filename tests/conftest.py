@@ -15,6 +15,9 @@ nothing from this file:
     Snapshot arrays now; assert later that they still hold the same values.
 ``readonly``
     A read-only view of an array (``flags.writeable = False``).
+``step_all``
+    One step of every implementation on the same arguments, ``{name: (w_new,
+    b_new, loss)}``: what ``agree`` takes.
 ``step_atol``
     The absolute tolerances of one step, for tests that compare with a reference
     of their own rather than between implementations.
@@ -112,6 +115,19 @@ def agree():
                 )
 
     return check
+
+
+@pytest.fixture
+def step_all():
+    """``step_all(w, b, X, y, lr) -> {name: step(w, b, X, y, lr)}`` over every
+    implementation of ``kernels.IMPLEMENTATIONS``."""
+
+    def run(w, b, X, y, lr):
+        return {
+            name: impl.step(w, b, X, y, lr) for name, impl in IMPLEMENTATIONS.items()
+        }
+
+    return run
 
 
 @pytest.fixture

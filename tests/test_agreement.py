@@ -50,21 +50,16 @@ DTYPES = [np.float64, np.float32]
 LR = 0.5
 
 
-def step_all(w, b, X, y, lr=LR):
-    """``{name: step(w, b, X, y, lr)}`` over every implementation."""
-    return {name: impl.step(w, b, X, y, lr) for name, impl in IMPLEMENTATIONS.items()}
-
-
 def dtype_id(dtype):
     return np.dtype(dtype).name
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=dtype_id)
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_all_implementations_agree_over_shapes(shape, dtype, agree):
+def test_all_implementations_agree_over_shapes(shape, dtype, agree, step_all):
     n, d = shape
     w, b, X, y = make_problem(n, d, seed=1000 * n + d, dtype=dtype)
-    results = step_all(w, b, X, y)
+    results = step_all(w, b, X, y, LR)
     agree(results, w, b, X, LR)
     for w_new, b_new, loss in results.values():
         assert w_new.shape == (d,)
@@ -157,11 +152,11 @@ LAYOUTS = list(layouts(np.float64))
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=dtype_id)
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_memory_layout_does_not_change_the_answer(layout, dtype, agree):
+def test_memory_layout_does_not_change_the_answer(layout, dtype, agree, step_all):
     cases = layouts(dtype)
-    reference = step_all(*cases["C"])
+    reference = step_all(*cases["C"], LR)
     w, b, X, y = cases[layout]
-    results = step_all(w, b, X, y)
+    results = step_all(w, b, X, y, LR)
     agree(results, w, b, X, LR, against=reference)
 
 
@@ -170,13 +165,15 @@ def test_memory_layout_does_not_change_the_answer(layout, dtype, agree):
 # strided; train, which compiles its own epoch loop, takes the contiguous one.
 @pytest.mark.parametrize("dtype", DTYPES, ids=dtype_id)
 @pytest.mark.parametrize("layout", ["C", "all strided"])
-def test_read_only_inputs_give_the_same_answer(layout, dtype, agree, readonly):
+def test_read_only_inputs_give_the_same_answer(
+    layout, dtype, agree, readonly, step_all
+):
     cases = layouts(dtype)
     w, b, X, y = cases[layout]
-    reference = step_all(w, b, X, y)
+    reference = step_all(w, b, X, y, LR)
     # a kernel that wrote into an input would raise on these views
     w_ro, X_ro, y_ro = readonly(w), readonly(X), readonly(y)
-    results = step_all(w_ro, b, X_ro, y_ro)
+    results = step_all(w_ro, b, X_ro, y_ro, LR)
     agree(results, w, b, X, LR, against=reference)
     if layout != "C":
         return
@@ -196,7 +193,7 @@ def test_read_only_inputs_give_the_same_answer(layout, dtype, agree, readonly):
 @pytest.mark.parametrize("soft", [False, True], ids=["hard", "soft"])
 @pytest.mark.parametrize("dtype", DTYPES, ids=dtype_id)
 @pytest.mark.parametrize("shape", [(1, 1), (50, 4), (400, 30)], ids=str)
-def test_logits_of_1e4_are_finite_without_warnings(shape, dtype, soft, agree):
+def test_logits_of_1e4_are_finite_without_warnings(shape, dtype, soft, agree, step_all):
     # filterwarnings=error turns any overflow/invalid RuntimeWarning into a failure
     w, b, X, y = make_problem(
         *shape, seed=12, dtype=dtype, logit_scale=1e4, soft_labels=soft
@@ -205,7 +202,7 @@ def test_logits_of_1e4_are_finite_without_warnings(shape, dtype, soft, agree):
     # far past where exp(-|z|) underflows to 0 (|z| ~ 745 in float64, ~ 104 in
     # float32) and where exp(+|z|) would overflow
     assert np.max(np.abs(z)) > 1e3, "the data must reach the saturated regime"
-    results = step_all(w, b, X, y)
+    results = step_all(w, b, X, y, LR)
     for name, (w_new, b_new, loss) in results.items():
         assert np.all(np.isfinite(w_new)), name
         assert np.isfinite(b_new), name
@@ -218,7 +215,7 @@ def test_logits_of_1e4_are_finite_without_warnings(shape, dtype, soft, agree):
 @pytest.mark.parametrize(
     "labels", ["zeros", "ones", "soft", "half", "soft-large-logits"]
 )
-def test_special_labels_agree(labels, dtype, agree):
+def test_special_labels_agree(labels, dtype, agree, step_all):
     w, b, X, y = make_problem(
         300,
         8,
@@ -233,7 +230,7 @@ def test_special_labels_agree(labels, dtype, agree):
         y = np.ones_like(y)
     elif labels == "half":
         y = np.full_like(y, 0.5)
-    results = step_all(w, b, X, y)
+    results = step_all(w, b, X, y, LR)
     agree(results, w, b, X, LR)
     if labels in ("zeros", "ones"):
         # every residual sigma - y has the same sign: b moves one way

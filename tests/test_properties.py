@@ -61,13 +61,11 @@ def problems(draw, dtype=np.float64, max_n=40, max_d=8, bound=30.0):
     return w, b, X, y, lr
 
 
-def step_all(w, b, X, y, lr):
-    return {name: impl.step(w, b, X, y, lr) for name, impl in IMPLEMENTATIONS.items()}
-
-
 @SETTINGS
 @given(problem=problems())
-def test_implementations_agree_on_any_float64_problem(problem, agree, unchanged):
+def test_implementations_agree_on_any_float64_problem(
+    problem, agree, unchanged, step_all
+):
     w, b, X, y, lr = problem
     check = unchanged(w, X, y)
     results = step_all(w, b, X, y, lr)
@@ -80,7 +78,9 @@ def test_implementations_agree_on_any_float64_problem(problem, agree, unchanged)
 
 @SETTINGS
 @given(problem=problems(dtype=np.float32))
-def test_implementations_agree_on_any_float32_problem(problem, agree, unchanged):
+def test_implementations_agree_on_any_float32_problem(
+    problem, agree, unchanged, step_all
+):
     w, b, X, y, lr = problem
     check = unchanged(w, X, y)
     results = step_all(w, b, X, y, lr)
