@@ -8,8 +8,8 @@ python -m bench report [--input JSON] [--out DIR] [--pyperf DIR_OR_FILE ...]
 import argparse
 import sys
 
-from bench import report
 from bench.grid import PRESETS
+from bench.report.cli import add_arguments, run_cli
 
 
 def main(argv=None):
@@ -25,7 +25,7 @@ def main(argv=None):
     perf.add_argument("--fast", action="store_true", help="pyperf --fast")
     perf.add_argument("--impl", nargs="*", default=None, help="default: all")
     rep = sub.add_parser("report", help="tables and plots from a benchmark JSON")
-    report.add_arguments(rep)
+    add_arguments(rep)
     args = parser.parse_args(argv)
     if args.command == "run":
         from bench.run import run_pytest_benchmark
@@ -37,7 +37,7 @@ def main(argv=None):
 
         return run_pyperf(args.preset, args.out, args.fast, args.impl)
     if args.command == "report":
-        return report.run_cli(args)
+        return run_cli(args)
     return 2
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench.grid import get_preset
-from bench.report import report_after_run
+from bench.report.cli import report_after_run
 from kernels import IMPLEMENTATIONS
 
 ROOT = Path(__file__).resolve().parent.parent

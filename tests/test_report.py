@@ -1,4 +1,4 @@
-"""The report (``bench/report.py``): tables, cost model, errors, determinism, plots.
+"""The report (``bench/report/``): tables, cost model, errors, determinism, plots.
 
 Every test builds its own small pytest-benchmark JSON with ``bench_json``, with
 times chosen so that the expected numbers are known exactly.
@@ -14,20 +14,29 @@ from pathlib import Path
 import pytest
 
 import bench.run
-from bench import report
 from bench.__main__ import main as bench_main
-from bench.report import ReportError
+from bench.report import (
+    ReportError,
+    cli,
+    common,
+    costs,
+    crossovers,
+    formatting,
+    make_report,
+    model,
+    targets,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "results" / "full"
 REFERENCE_FILES = (
-    report.SUMMARY_MD,
-    report.SUMMARY_CSV,
-    report.COST_MODEL_CSV,
-    report.CROSSOVERS_CSV,
-    report.COMPILE_CSV,
-    report.PYPERF_MD,
-    report.PYPERF_CSV,
+    common.SUMMARY_MD,
+    common.SUMMARY_CSV,
+    common.COST_MODEL_CSV,
+    common.CROSSOVERS_CSV,
+    common.COMPILE_CSV,
+    common.PYPERF_MD,
+    common.PYPERF_CSV,
 )
 
 MACHINE = {
@@ -70,7 +79,7 @@ def step_entry(impl, n, d, seconds, dtype="float64", preset="quick"):
         "name": f"test_step[{impl}-n{n}-d{d}]",
         "extra_info": {
             "impl": impl,
-            "reference": impl in report.KNOWN_REFERENCES,
+            "reference": impl in common.KNOWN_REFERENCES,
             "n_samples": n,
             "n_features": d,
             "dtype": dtype,
@@ -151,7 +160,7 @@ def tables(tmp_path, document, **kwargs):
     src.parent.mkdir(parents=True, exist_ok=True)
     src.write_text(json.dumps(document), encoding="utf-8")
     out = tmp_path / "out"
-    report.make_report(src, out, plots=False, **kwargs)
+    make_report(src, out, plots=False, **kwargs)
     return out
 
 
@@ -226,7 +235,7 @@ def test_missing_implementation_is_a_dash_never_nan(tmp_path):
     assert small["speedup_numba_over_python"] == ""
     assert small["speedup_numba_over_numpy"] == "8"
     md = (out / "summary.md").read_text("utf-8")
-    assert report.DASH in md
+    assert common.DASH in md
     for name in ("summary.md", "summary.csv", "cost_model.csv", "crossovers.csv"):
         assert not re.search(r"\bnan\b", (out / name).read_text("utf-8"), re.I)
 
@@ -257,7 +266,7 @@ def test_foreign_machine_info_reads_unknown(tmp_path):
     del document["loopbench"], document["commit_info"], document["version"]
     out = tables(tmp_path, document)
     md = (out / "summary.md").read_text("utf-8")
-    env = dict(report.load_run(tmp_path / "in" / "bench.json").environment)
+    env = dict(model.load_run(tmp_path / "in" / "bench.json").environment)
     assert env["CPU"] == env["BLAS"] == env["Commit"] == "unknown"
     assert env["NumPy / Numba / llvmlite"] == "unknown / unknown / unknown"
     assert "Preset `quick`" in md  # from the benchmarks' extra_info
@@ -277,11 +286,11 @@ def test_float32_groups_get_their_own_tables(tmp_path):
 
 
 def test_cost_model_recovers_t0_and_c():
-    run = report.parse_run(
+    run = model.parse_run(
         bench_json(linear_times({"numpy": (5e-6, 2e-9), "numba": (1e-6, 4e-9)})),
         "synthetic.json",
     )
-    rows = {r.impl: r for r in report.cost_model(run)}
+    rows = {r.impl: r for r in costs.cost_model(run)}
     for impl, (t0, c) in {"numpy": (5e-6, 2e-9), "numba": (1e-6, 4e-9)}.items():
         for fit in (rows[impl].line, rows[impl].sampled):
             assert fit.t0 == pytest.approx(t0, rel=1e-9)
@@ -294,11 +303,11 @@ def test_per_sample_model_recovers_all_three_terms():
     n = [n for n in NS for _ in DS]
     d = [d for _ in NS for d in DS]
     t = [3e-6 + 20e-9 * ni + 0.5e-9 * ni * di for ni, di in zip(n, d, strict=True)]
-    fit = report.fit_cost(n, d, t, per_sample=True)
+    fit = costs.fit_cost(n, d, t, per_sample=True)
     assert (fit.t0, fit.per_sample, fit.per_element) == pytest.approx(
         (3e-6, 20e-9, 0.5e-9), rel=1e-9
     )
-    line = report.fit_cost(n, d, t)
+    line = costs.fit_cost(n, d, t)
     assert line.rms_error > 0.05  # a line in n * d cannot describe per-sample work
 
 
@@ -314,11 +323,11 @@ def test_cost_model_with_too_few_points_says_so(tmp_path):
 
 
 def test_fit_needs_two_sizes():
-    assert report.fit_cost([10, 10, 10], [1, 1, 1], [1e-6, 1.1e-6, 0.9e-6]) is None
+    assert costs.fit_cost([10, 10, 10], [1, 1, 1], [1e-6, 1.1e-6, 0.9e-6]) is None
     # Two n * d but a single d: the line fits, the per-sample model cannot.
     n, d, t = [10, 100, 1000], [1, 1, 1], [1e-6, 2e-6, 3e-6]
-    assert report.fit_cost(n, d, t) is not None
-    assert report.fit_cost(n, d, t, per_sample=True) is None
+    assert costs.fit_cost(n, d, t) is not None
+    assert costs.fit_cost(n, d, t, per_sample=True) is None
 
 
 def test_crossovers_from_the_fit_and_the_grid():
@@ -327,8 +336,8 @@ def test_crossovers_from_the_fit_and_the_grid():
         "numpy": (15e-6, 1e-9),
         "numba": (1e-6, 4e-9),
     }
-    run = report.parse_run(bench_json(linear_times(models)), "synthetic.json")
-    found = {(c.a, c.b): c for c in report.crossovers(run, report.cost_model(run))}
+    run = model.parse_run(bench_json(linear_times(models)), "synthetic.json")
+    found = {(c.a, c.b): c for c in crossovers.crossovers(run, costs.cost_model(run))}
     assert list(found) == [("numba", "python"), ("numpy", "python"), ("numba", "numpy")]
 
     numba_numpy = found["numba", "numpy"]
@@ -353,11 +362,11 @@ def test_crossovers_from_the_fit_and_the_grid():
 
 
 def test_crossover_outside_the_grid_is_flagged():
-    text = report.fitted_crossover(
+    text = crossovers.fitted_crossover(
         "a",
-        report.Fit(1e-6, 0.0, 2e-9, 0.0, 0.0),
+        costs.Fit(1e-6, 0.0, 2e-9, 0.0, 0.0),
         "b",
-        report.Fit(1e-3, 0.0, 1e-9, 0.0, 0.0),
+        costs.Fit(1e-3, 0.0, 1e-9, 0.0, 0.0),
         (10, 1_000),
     )[1]
     assert text == "b overtakes a at n·d ≈ 999,000 (outside the grid, 10 to 1,000)"
@@ -433,7 +442,7 @@ BAD = ["empty", "truncated", "object", "array", "no steps", "bad median"]
 def test_bad_input_is_a_clear_error(tmp_path, capsys, case):
     path, message = _bad_inputs(tmp_path)[case]
     with pytest.raises(ReportError, match=re.escape(message)) as info:
-        report.make_report(path, tmp_path / "out", plots=False)
+        make_report(path, tmp_path / "out", plots=False)
     assert str(info.value).startswith(f"{path}: ")
     assert not (tmp_path / "out").exists()
 
@@ -446,7 +455,7 @@ def test_bad_input_is_a_clear_error(tmp_path, capsys, case):
 
 def test_no_results_at_all(tmp_path):
     with pytest.raises(ReportError, match="no pytest-benchmark JSON found"):
-        report.find_latest_json(tmp_path / "results")
+        model.find_latest_json(tmp_path / "results")
 
 
 # ------------------------------------------------------------- output and CLI
@@ -462,8 +471,8 @@ def test_same_json_gives_byte_identical_tables(tmp_path):
     for path in (first, second):
         path.parent.mkdir(parents=True)
         path.write_text(json.dumps(document, indent=2), encoding="utf-8")
-    report.make_report(first, plots=False)
-    report.make_report(second, plots=False)
+    make_report(first, plots=False)
+    make_report(second, plots=False)
     names = sorted(
         p.name for p in first.parent.iterdir() if p.suffix in (".md", ".csv")
     )
@@ -489,9 +498,9 @@ def test_plots_are_png_files(tmp_path):
     times.pop(("python", 10_000, 10))  # a skipped case
     path = tmp_path / "bench.json"
     path.write_text(json.dumps(bench_json(times)), encoding="utf-8")
-    done = report.make_report(path, dpi=30)
+    done = make_report(path, dpi=30)
     pngs = sorted(p.name for p in done.written if p.suffix == ".png")
-    assert pngs == sorted(name for name, _ in report.PLOTS.values())
+    assert pngs == sorted(name for name, _ in common.PLOTS.values())
     for name in pngs:
         data = (tmp_path / name).read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n")
@@ -526,7 +535,7 @@ def test_readme_blocks_are_replaced(tmp_path, write):
     )
     readme = tmp_path / "README.md"
     readme.write_text(README, encoding="utf-8")
-    report.make_report(path, readme=readme, plots=False)
+    make_report(path, readme=readme, plots=False)
     text = readme.read_text("utf-8")
     assert "old summary" not in text
     for kept in ("Intro stays.", "Middle stays.", "End stays."):
@@ -537,7 +546,7 @@ def test_readme_blocks_are_replaced(tmp_path, write):
     assert "[results/summary.md](results/summary.md)" in summary
     cost = text.split("<!-- report:cost-model:begin -->")[1]
     assert cost.lstrip().startswith("### Cost model")
-    report.make_report(path, readme=readme, plots=False)
+    make_report(path, readme=readme, plots=False)
     assert readme.read_text("utf-8") == text
 
 
@@ -546,7 +555,7 @@ def test_readme_without_markers_is_an_error(tmp_path, write):
     readme = tmp_path / "README.md"
     readme.write_text(README.replace("<!-- report:cost-model:end -->", ""), "utf-8")
     with pytest.raises(ReportError, match="marker <!-- report:cost-model:end --> not"):
-        report.make_report(path, readme=readme, plots=False)
+        make_report(path, readme=readme, plots=False)
     assert not (path.parent / "summary.md").exists()  # checked before any write
     assert readme.read_text("utf-8") == README.replace(
         "<!-- report:cost-model:end -->", ""
@@ -560,9 +569,9 @@ def test_default_input_is_the_newest_benchmark_json(tmp_path, write, monkeypatch
     hidden = write(bench_json(KNOWN), "results/full/.bench-x.json")
     for age, path in enumerate([pyperf_json, hidden, new, old]):
         os.utime(path, (1e9 - age * 100, 1e9 - age * 100))
-    assert report.find_latest_json(tmp_path / "results") == new
+    assert model.find_latest_json(tmp_path / "results") == new
 
-    monkeypatch.setattr(report, "RESULTS", tmp_path / "results")
+    monkeypatch.setattr(cli, "RESULTS", tmp_path / "results")
     assert bench_main(["report", "--no-plots"]) == 0
     assert (new.parent / "summary.md").exists()
     assert not (old.parent / "summary.md").exists()
@@ -591,9 +600,9 @@ def test_pyperf_section(tmp_path, write, capsys):
 def test_pyperf_errors_name_the_file(tmp_path, write):
     path = write(bench_json(KNOWN))
     with pytest.raises(ReportError, match="not pyperf output"):
-        report.make_report(path, pyperf=[path], plots=False)
+        make_report(path, pyperf=[path], plots=False)
     with pytest.raises(ReportError, match="no such file or folder"):
-        report.make_report(path, pyperf=[tmp_path / "nope"], plots=False)
+        make_report(path, pyperf=[tmp_path / "nope"], plots=False)
 
 
 def test_run_reports_after_a_complete_run(tmp_path, monkeypatch, capsys):
@@ -606,7 +615,7 @@ def test_run_reports_after_a_complete_run(tmp_path, monkeypatch, capsys):
         return 0
 
     monkeypatch.setattr(bench.run.pytest, "main", fake_pytest_main)
-    monkeypatch.setattr(report, "make_report", _no_plots(report.make_report))
+    monkeypatch.setattr(cli, "make_report", _no_plots(make_report))
     code, path = bench.run.run_pytest_benchmark("quick", tmp_path)
     assert (code, path) == (0, tmp_path / "bench.json")
     assert (tmp_path / "summary.md").exists()
@@ -621,20 +630,20 @@ def _no_plots(make_report):
 
 
 def test_number_formats():
-    assert [report.fmt_sig(x) for x in (0.0965, 9.996, 1234.5, 160_000)] == [
+    assert [formatting.fmt_sig(x) for x in (0.0965, 9.996, 1234.5, 160_000)] == [
         "0.0965",
         "10.0",
         "1,230",
         "160,000",
     ]
-    assert [report.fmt_count(x) for x in (32.1, 1720.4, 64_857.8)] == [
+    assert [formatting.fmt_count(x) for x in (32.1, 1720.4, 64_857.8)] == [
         "32",
         "1,720",
         "64,900",
     ]
-    assert report.fmt_cell(None, "time") == report.DASH
-    assert report.fmt_csv(None) == ""
-    assert report.fmt_csv(0.1 + 0.2) == "0.3"
+    assert formatting.fmt_cell(None, "time") == common.DASH
+    assert formatting.fmt_csv(None) == ""
+    assert formatting.fmt_csv(0.1 + 0.2) == "0.3"
 
 
 def test_committed_tables_and_readme_match_their_json(tmp_path):
@@ -643,7 +652,7 @@ def test_committed_tables_and_readme_match_their_json(tmp_path):
     out = tmp_path / "results" / "full"
     readme = tmp_path / "README.md"
     readme.write_bytes((ROOT / "README.md").read_bytes())
-    report.make_report(
+    make_report(
         REFERENCE / "bench.json",
         out,
         pyperf=[ROOT / "results" / "pyperf"],
@@ -674,8 +683,8 @@ def test_targets_are_measured_ratios(tmp_path):
     }
     rows = {
         what: row
-        for what, *row in report.target_rows(
-            report.parse_run(bench_json(times), "t.json")
+        for what, *row in targets.target_rows(
+            model.parse_run(bench_json(times), "t.json")
         )
     }
     assert rows["numba vs numpy, the notebook's example"][2] == pytest.approx(12)
@@ -692,5 +701,5 @@ def test_targets_are_measured_ratios(tmp_path):
 
 
 def test_a_target_outside_the_grid_says_so():
-    rows = report.target_rows(report.parse_run(bench_json(KNOWN), "k.json"))
+    rows = targets.target_rows(model.parse_run(bench_json(KNOWN), "k.json"))
     assert all(ratio is None for _, _, _, ratio, _ in rows[1:])

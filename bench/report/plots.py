@@ -1,10 +1,13 @@
-"""PNG plots of a benchmark run, for ``bench/report.py`` (needs the ``plot`` extra).
+"""PNG plots of a benchmark run (needs the ``plot`` extra, i.e. matplotlib).
 
 Figures are built with matplotlib's object API (``matplotlib.figure.Figure``, no
 pyplot): nothing is shown, no global backend is switched, and the Agg renderer
 draws them headless. Each figure uses matplotlib's default style plus ``STYLE``,
 whatever the user's matplotlibrc says, is saved at a fixed dpi without the
 "Software" metadata entry, and is written atomically.
+
+Only ``bench/report/build.py`` imports this module, and only when plots are asked
+for, so that the tables need no matplotlib.
 """
 
 import io
@@ -14,16 +17,10 @@ import numpy as np
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 
-from bench.report import (
-    DASH,
-    PLOT_DPI,
-    ROOFLINE,
-    SKLEARN,
-    fmt_count,
-    fmt_sig,
-    planned_plots,
-    write_atomic,
-)
+from bench.report.common import DASH, PLOT_DPI, ROOFLINE, SKLEARN
+from bench.report.figures import planned_plots
+from bench.report.files import write_atomic
+from bench.report.formatting import fmt_count, fmt_sig
 from kernels import IMPLEMENTATIONS
 
 STYLE = {
@@ -248,7 +245,7 @@ def plot_speedup_heatmap(run, path, fast="numba", base="numpy", dpi=PLOT_DPI):
 
 
 def make_plots(run, costs, crossings, out_dir, dpi=PLOT_DPI):
-    """Write every plot ``report.planned_plots`` lists for ``run`` into ``out_dir``.
+    """Write every plot ``figures.planned_plots`` lists for ``run`` into ``out_dir``.
 
     Returns
     -------

@@ -1,0 +1,36 @@
+"""Benchmark JSON -> tables, a cost model, plots and the README's report blocks.
+
+``python -m bench report`` (``bench/report/cli.py``) runs it; ``make_report`` is the
+same from Python. One idea per module, and imports point one way, downwards
+(``tests/test_architecture.py`` fails on an import cycle):
+
+==================  ============================================================
+``cli``             the command line: flags, printing, exit codes
+``build``           one report, start to finish; ``make_report``
+``readme``          the README's marked blocks
+``document``        the sections of ``summary.md`` and their order
+``plots``           the PNG plots (matplotlib; imported only when asked for)
+``tables``          time, speedup and read-rate tables; ``summary.csv``
+``costs``           the cost models ``t0 + c n d`` and ``t0 + s n + c n d``
+``crossovers``      where one implementation overtakes another
+``compile_times``   Numba's first call in a new process
+``targets``         the performance targets, met or missed
+``pyperf_medians``  pyperf's medians, ``pyperf.md`` and ``pyperf.csv``
+``figures``         which plots a run gets, and their Markdown links
+``comparisons``     which implementations are compared with which
+``model``           ``Run``: a pytest-benchmark JSON, read and checked
+``machine``         what the run was measured on, from the JSON
+``files``           atomic writes
+``formatting``      numbers, Markdown tables, CSV
+``common``          shared names: files, reference rows, markers, ``ReportError``
+==================  ============================================================
+
+Data flows JSON -> ``model.Run`` -> tables / cost model / plots -> files -> README;
+nothing above ``model`` reads the JSON, and nothing recomputes a timing.
+"""
+
+from bench.report.build import make_report
+from bench.report.cli import main
+from bench.report.common import ReportError
+
+__all__ = ["ReportError", "main", "make_report"]

@@ -1,0 +1,54 @@
+"""Names every part of the report shares: output files, reference rows, README
+markers, and the one error type.
+
+Kept apart so that a file name or a marker is spelled once, and so that the
+modules that use them need not import each other for a constant.
+"""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "results"
+
+# The files one report writes (the plots' names are in PLOTS).
+SUMMARY_MD = "summary.md"
+SUMMARY_CSV = "summary.csv"
+COST_MODEL_CSV = "cost_model.csv"
+CROSSOVERS_CSV = "crossovers.csv"
+COMPILE_CSV = "compile.csv"
+PYPERF_MD = "pyperf.md"
+PYPERF_CSV = "pyperf.csv"
+
+# Reference rows timed beside the implementations (bench/references.py), in
+# display order: scikit-learn's step, and X.sum(), the roofline of reading X.
+SKLEARN = "sklearn"
+ROOFLINE = "x_sum"
+KNOWN_REFERENCES = (SKLEARN, ROOFLINE)
+KNOWN_DTYPES = ("float64", "float32")
+
+DASH = "\u2014"  # a cell that was not measured
+UNKNOWN = "unknown"  # a fact the JSON does not hold
+
+# README blocks the report rewrites: {name: (begin marker, end marker)}, in the
+# order they are replaced.
+MARKERS = {
+    "targets": ("<!-- report:targets:begin -->", "<!-- report:targets:end -->"),
+    "summary": ("<!-- report:summary:begin -->", "<!-- report:summary:end -->"),
+    "cost-model": (
+        "<!-- report:cost-model:begin -->",
+        "<!-- report:cost-model:end -->",
+    ),
+}
+
+# {key: (PNG file name, caption)}; bench/report/figures.py picks those a run allows.
+PLOTS = {
+    "time": ("time_per_step.png", "Time per step against n·d, one panel per d"),
+    "cost": ("cost_model.png", "Measured medians and the fitted cost model"),
+    "heatmap": ("speedup_numba_vs_numpy.png", "Speedup of numba over numpy"),
+    "rate": ("read_rate.png", "Rate of reading X against n·d, with the x_sum roofline"),
+}
+PLOT_DPI = 110
+
+
+class ReportError(ValueError):
+    """Results that cannot be reported on; the message names the file and the fault."""

@@ -1,0 +1,32 @@
+"""Who is compared with whom: the speedup pairs, and the implementations whose
+rate of reading X is set against the roofline.
+
+The time tables, the crossovers and the pyperf tables all compare the same pairs,
+so the choice is made here, once.
+"""
+
+from bench.grid import SLOW_IMPLEMENTATIONS
+
+
+def speedup_pairs(impls):
+    """The (faster candidate, baseline) pairs compared in the tables.
+
+    numba over python, numpy over python, numba over numpy, then every other
+    implementation over numpy (over python when there is no numpy).
+    """
+    pairs = [
+        (a, b)
+        for a, b in (("numba", "python"), ("numpy", "python"), ("numba", "numpy"))
+        if a in impls and b in impls
+    ]
+    base = "numpy" if "numpy" in impls else "python"
+    for impl in impls:
+        if impl not in ("python", "numpy", "numba") and base in impls:
+            pairs.append((impl, base))
+    return pairs
+
+
+def compiled(impls):
+    """Implementations that do not run the interpreter per sample: the ones whose
+    read rate is compared with the roofline."""
+    return [i for i in impls if i not in SLOW_IMPLEMENTATIONS]

@@ -1,0 +1,203 @@
+"""Where one implementation overtakes another: from the fitted cost models, from
+the measured grid, and from the per-sample model at each d.
+
+One ``Crossover`` per speedup pair (``bench/report/comparisons.py``) per dtype,
+with ``crossovers.csv`` and the Markdown table of the cost-model section.
+"""
+
+from dataclasses import dataclass
+
+from bench.report.comparisons import speedup_pairs
+from bench.report.formatting import fmt_count, heading, md_table, to_csv
+
+
+@dataclass(frozen=True)
+class Crossover:
+    """Where one implementation overtakes another, from the fits and the grid.
+
+    Attributes
+    ----------
+    dtype, a, b : str
+        The pair compared (``a vs b``).
+    fitted_elements : float or None
+        n * d at which the fitted lines cross (None: they do not, or no fit).
+    fitted : str
+        That, in words: who overtakes whom.
+    measured_elements : int or None
+        Smallest measured n * d from which the implementation that is faster at the
+        largest sizes is faster at every measured size (None: no change of winner).
+    measured : str
+        That, in words.
+    per_d : str
+        Where the per-sample models cross: the n at each measured d.
+    """
+
+    dtype: str
+    a: str
+    b: str
+    fitted_elements: float | None
+    fitted: str
+    measured_elements: int | None
+    measured: str
+    per_d: str
+
+
+def overtake(a, t0_a, slope_a, b, t0_b, slope_b):
+    """Where ``t0_a + slope_a * x`` and ``t0_b + slope_b * x`` cross, for x > 0.
+
+    Returns
+    -------
+    x : float or None
+        The crossing, None when one is faster at every x > 0.
+    small, large : str
+        The faster one below and above x (equal when there is no crossing).
+    """
+    # Near x = 0 the smaller t0 wins, at large x the smaller slope.
+    small = a if (t0_a, slope_a) < (t0_b, slope_b) else b
+    large = a if (slope_a, t0_a) < (slope_b, t0_b) else b
+    if small == large:
+        return None, small, large
+    return (t0_b - t0_a) / (slope_a - slope_b), small, large
+
+
+def fitted_crossover(a, fit_a, b, fit_b, grid_range):
+    """Where the fitted lines in n * d of ``a`` and ``b`` cross.
+
+    Returns
+    -------
+    elements : float or None
+    text : str
+    """
+    if fit_a is None or fit_b is None:
+        return None, "no fit (too few points)"
+    x, small, large = overtake(
+        a, fit_a.t0, fit_a.per_element, b, fit_b.t0, fit_b.per_element
+    )
+    if x is None:
+        return None, f"lines do not cross: {small} faster at every n·d"
+    text = f"{large} overtakes {small} at n·d ≈ {fmt_count(x)}"
+    lo, hi = grid_range
+    if not lo <= x <= hi:
+        text += f" (outside the grid, {fmt_count(lo)} to {fmt_count(hi)})"
+    return x, text
+
+
+def per_sample_crossover(a, fit_a, b, fit_b, dims):
+    """Where the per-sample models of ``a`` and ``b`` cross, as n at each d."""
+    if fit_a is None or fit_b is None:
+        return "no fit (too few points)"
+    out = []
+    for d in dims:
+        n, small, large = overtake(
+            a, fit_a.t0, fit_a.slope(d), b, fit_b.t0, fit_b.slope(d)
+        )
+        if n is None:
+            out.append(f"d={d}: {small} at every n")
+        else:
+            out.append(f"d={d}: {large} from n ≈ {fmt_count(n)}")
+    return "; ".join(out)
+
+
+def measured_crossover(run, dtype, a, b):
+    """Where the faster of ``a`` and ``b`` changes in the measured grid.
+
+    The winner at the largest measured n * d is the asymptotic one; the answer is
+    the smallest measured n * d from which it wins at every measured size.
+
+    Returns
+    -------
+    elements : int or None
+    text : str
+    """
+    pts = []
+    for n, d in run.sizes(dtype):
+        ta, tb = run.median(a, dtype, n, d), run.median(b, dtype, n, d)
+        if ta is not None and tb is not None:
+            pts.append((n * d, a if ta < tb else b))
+    if not pts:
+        return None, "not measured together"
+    by_size = {}
+    for x, winner in pts:
+        by_size.setdefault(x, set()).add(winner)
+    sizes = sorted(by_size, reverse=True)
+    if len(by_size[sizes[0]]) > 1:
+        return None, f"no clear winner at the largest n·d ({sizes[0]:,})"
+    (winner,) = by_size[sizes[0]]
+    other = b if winner == a else a
+    start, beaten = sizes[0], None
+    for x in sizes[1:]:
+        if by_size[x] != {winner}:
+            beaten = x
+            break
+        start = x
+    if beaten is None:
+        return None, f"not in this grid: {winner} faster at all {len(pts)} sizes"
+    return start, (
+        f"{winner} faster at every n·d ≥ {start:,} ({other} still faster at"
+        f" n·d = {beaten:,})"
+    )
+
+
+def crossovers(run, costs):
+    """A Crossover per speedup pair per dtype."""
+    fits = {(r.dtype, r.impl): r for r in costs}
+    out = []
+    for dtype in run.dtypes:
+        dims = sorted({d for _, d in run.sizes(dtype)})
+        for a, b in speedup_pairs(run.impls):
+            ra, rb = fits.get((dtype, a)), fits.get((dtype, b))
+            if ra is None or rb is None:
+                continue
+            grid = (
+                max(ra.min_elements, rb.min_elements),
+                min(ra.max_elements, rb.max_elements),
+            )
+            fx, ftext = fitted_crossover(a, ra.line, b, rb.line, grid)
+            mx, mtext = measured_crossover(run, dtype, a, b)
+            per_d = per_sample_crossover(a, ra.sampled, b, rb.sampled, dims)
+            out.append(Crossover(dtype, a, b, fx, ftext, mx, mtext, per_d))
+    return out
+
+
+CROSSOVER_FIELDS = ("dtype", "a", "b", "fitted_elements", "fitted")
+CROSSOVER_FIELDS += ("measured_elements", "measured", "per_d")
+
+
+def crossovers_csv(rows):
+    """The text of ``crossovers.csv``."""
+    headers = ["dtype", "impl_a", "impl_b", "fitted_crossover_elements", "fitted"]
+    headers += ["measured_crossover_elements", "measured", "per_sample_model"]
+    body = [[getattr(r, f) for f in CROSSOVER_FIELDS] for r in rows]
+    return to_csv(headers, body)
+
+
+CROSS_NOTE = (
+    '"Fitted lines" solves the two lines in n·d for their crossing; "measured in'
+    ' the grid" reads the medians: the smallest n·d from which the implementation'
+    ' that wins at the largest sizes wins at every larger size; "per-sample'
+    ' model" solves the second model at each d for n.'
+)
+
+
+def render_crossovers(crossings, level):
+    """The crossovers table, under its heading and with its explanation."""
+    return "\n\n".join(
+        [
+            heading(level, "Where the faster implementation changes"),
+            CROSS_NOTE,
+            md_table(
+                [
+                    "dtype",
+                    "pair",
+                    "fitted lines in n·d",
+                    "measured in the grid",
+                    "per-sample model, at each d",
+                ],
+                [
+                    [c.dtype, f"{c.a} vs {c.b}", c.fitted, c.measured, c.per_d]
+                    for c in crossings
+                ],
+                "lllll",
+            ),
+        ]
+    )

@@ -1,0 +1,104 @@
+"""What a run was measured on, as table rows, read from its pytest-benchmark JSON.
+
+``machine_info`` (pytest-benchmark's, with loopbench's own record under
+``machine_info.loopbench``, see ``bench/environment.py``), ``commit_info`` and the
+run's date become ``(label, value)`` rows. Nothing comes from the machine that runs
+the report; a field the JSON lacks reads "unknown".
+"""
+
+from datetime import datetime
+
+from bench.report.common import UNKNOWN
+
+
+def or_unknown(value):
+    """``str(value)``, or "unknown" for a missing or empty value."""
+    if value is None or value == "" or value == []:
+        return UNKNOWN
+    return str(value)
+
+
+def run_date(data):
+    """The run's date from the JSON's ``datetime``, to the second, or "unknown"."""
+    raw = data.get("datetime")
+    try:
+        when = datetime.fromisoformat(str(raw))
+    except ValueError:
+        return or_unknown(raw)
+    text = when.strftime("%Y-%m-%d %H:%M:%S")
+    offset = when.utcoffset()
+    if offset is None:
+        return text
+    return f"{text} UTC" if not offset else f"{text} {when.strftime('%z')}"
+
+
+def _blas(libs):
+    if not isinstance(libs, list) or not libs:
+        return UNKNOWN
+    out = []
+    for lib in libs:
+        lib = lib if isinstance(lib, dict) else {}
+        threads = lib.get("num_threads")
+        unit = "thread" if threads == 1 else "threads"
+        out.append(
+            f"{or_unknown(lib.get('internal_api'))} {or_unknown(lib.get('version'))}"
+            f" ({or_unknown(lib.get('architecture'))}), {or_unknown(threads)} {unit}"
+        )
+    return "; ".join(dict.fromkeys(out))
+
+
+def _commit(info):
+    if not isinstance(info, dict) or not info.get("id"):
+        return UNKNOWN
+    text = str(info["id"])[:12]
+    details = [f"branch {info['branch']}"] if info.get("branch") else []
+    if info.get("dirty"):
+        details.append("uncommitted changes")
+    return f"{text} ({', '.join(details)})" if details else text
+
+
+def describe_environment(data):
+    """What the run was measured on, as (label, value) rows, all from the JSON.
+
+    Fields the JSON lacks (another machine, another pytest-benchmark) read
+    "unknown".
+    """
+    machine = data.get("machine_info")
+    machine = machine if isinstance(machine, dict) else {}
+    env = machine.get("loopbench")
+    env = env if isinstance(env, dict) else {}
+    cpu = machine.get("cpu")
+    cpu = cpu if isinstance(cpu, dict) else {}
+    cpus = env.get("logical_cpus") or cpu.get("count")
+    cpu_name = or_unknown(env.get("cpu") or cpu.get("brand_raw"))
+    if cpus:
+        cpu_name += f" ({cpus} logical CPUs)"
+    python = or_unknown(env.get("python") or machine.get("python_version"))
+    if machine.get("python_implementation"):
+        python += f" ({machine['python_implementation']})"
+    versions = " / ".join(
+        or_unknown(env.get(k)) for k in ("numpy", "numba", "llvmlite")
+    )
+    requested = env.get("blas_threads_setting")
+    environ = env.get("environ")
+    environ = environ if isinstance(environ, dict) else None
+    system = " ".join(str(machine.get(k, "")) for k in ("system", "release"))
+    return [
+        ("CPU", cpu_name),
+        ("System", or_unknown(system.strip())),
+        ("Python", python),
+        ("NumPy / Numba / llvmlite", versions),
+        ("BLAS", _blas(env.get("blas"))),
+        ("BLAS threads requested", or_unknown(requested)),
+        ("Numba threads", or_unknown(env.get("numba_num_threads"))),
+        ("Numba threading layer", or_unknown(env.get("numba_threading_layer"))),
+        (
+            "Timing environment variables",
+            UNKNOWN
+            if environ is None
+            else ", ".join(f"{k}={v}" for k, v in sorted(environ.items()))
+            or "none set",
+        ),
+        ("Commit", _commit(data.get("commit_info"))),
+        ("pytest-benchmark", or_unknown(data.get("version"))),
+    ]

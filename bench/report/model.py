@@ -1,0 +1,359 @@
+"""The run model: a pytest-benchmark JSON, read and checked, as a ``Run``.
+
+This is the only module that knows the layout of the benchmark list (which
+``extra_info`` keys make a step, a reference or a compile timing, where the median
+is); ``bench/report/machine.py`` reads the machine description. Everything above
+works on ``Run``, ``Timing`` and ``CompileTiming`` and never sees the JSON.
+
+To carry more of each case's statistics (an interquartile range for confidence
+marks, say), add a field to ``Timing`` and fill it in ``_step_timing``.
+"""
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from bench.report.common import (
+    KNOWN_DTYPES,
+    KNOWN_REFERENCES,
+    RESULTS,
+    ReportError,
+)
+from bench.report.machine import describe_environment, or_unknown, run_date
+from kernels import IMPLEMENTATIONS
+
+# The extra_info keys bench/test_step.py and bench/test_reference.py record.
+STEP_KEYS = frozenset({"impl", "n_samples", "n_features", "dtype"})
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The median time of one benchmark case.
+
+    Attributes
+    ----------
+    impl : str
+        Implementation (a key of ``kernels.IMPLEMENTATIONS``) or reference row.
+    reference : bool
+        True for the reference rows (``sklearn``, ``x_sum``).
+    n, d : int
+        ``X`` has shape ``(n, d)``.
+    dtype : str
+    itemsize : int
+        Bytes per element of ``X``.
+    median : float
+        Seconds per call.
+    """
+
+    impl: str
+    reference: bool
+    n: int
+    d: int
+    dtype: str
+    itemsize: int
+    median: float
+
+    @property
+    def elements(self):
+        """n * d, the number of elements of ``X``."""
+        return self.n * self.d
+
+    @property
+    def gb_per_s(self):
+        """The rate at which the call reads ``X``: bytes of ``X`` / time, in GB/s."""
+        return self.elements * self.itemsize / self.median / 1e9
+
+
+@dataclass(frozen=True)
+class CompileTiming:
+    """Median time of a new process (``bench/test_compile.py``).
+
+    ``mode``: ``import`` (start, import, make data; no call), ``cold`` (plus one
+    call that compiles from scratch) or ``cached`` (plus one call that loads the
+    machine code from Numba's on-disk cache).
+    """
+
+    impl: str
+    mode: str
+    median: float
+
+
+@dataclass
+class Run:
+    """One pytest-benchmark JSON, read and checked.
+
+    Attributes
+    ----------
+    source : str
+        The JSON's file name (no folder, so that the tables do not depend on where
+        the file lies).
+    timings : dict
+        ``(impl, dtype, n, d) -> Timing``.
+    compile_timings : list of CompileTiming
+    environment : list of (str, str)
+        What the run was measured on, label and value, from the JSON.
+    preset, date : str
+    impls, references, dtypes : tuple of str
+        In display order: ``kernels.IMPLEMENTATIONS`` order, then unknown names
+        alphabetically; references ``sklearn``, ``x_sum``; ``float64`` first.
+    """
+
+    source: str
+    timings: dict
+    compile_timings: list
+    environment: list
+    preset: str
+    date: str
+    impls: tuple = field(init=False)
+    references: tuple = field(init=False)
+    dtypes: tuple = field(init=False)
+
+    def __post_init__(self):
+        names = {t.impl for t in self.timings.values() if not t.reference}
+        refs = {t.impl for t in self.timings.values() if t.reference}
+        self.impls = ordered(names, IMPLEMENTATIONS)
+        self.references = ordered(refs, KNOWN_REFERENCES)
+        self.dtypes = ordered({t.dtype for t in self.timings.values()}, KNOWN_DTYPES)
+
+    def get(self, impl, dtype, n, d):
+        """The Timing of one case, or None when it was not measured."""
+        return self.timings.get((impl, dtype, n, d))
+
+    def median(self, impl, dtype, n, d):
+        """Median seconds of one case, or None."""
+        timing = self.get(impl, dtype, n, d)
+        return None if timing is None else timing.median
+
+    def sizes(self, dtype):
+        """The (n, d) groups measured in ``dtype``, smallest n first, then d."""
+        return sorted({(n, d) for (_, dt, n, d) in self.timings if dt == dtype})
+
+    def points(self, impl, dtype):
+        """The Timings of one implementation in ``dtype``, by increasing n * d."""
+        found = [t for t in self.timings.values() if (t.impl, t.dtype) == (impl, dtype)]
+        return sorted(found, key=lambda t: (t.elements, t.n))
+
+
+def ordered(names, known):
+    """``names`` in the order of ``known``, unknown names after it, alphabetically."""
+    names = set(names)
+    return tuple([k for k in known if k in names] + sorted(names - set(known)))
+
+
+# ---------------------------------------------------------------------- reading
+
+
+def read_json(path):
+    """Parse one JSON file, with errors that name the file.
+
+    Raises
+    ------
+    ReportError
+        The file is missing, a folder, empty, unreadable or not valid JSON.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ReportError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ReportError(f"{path}: is a folder, not a JSON file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportError(f"{path}: cannot be read ({exc})") from None
+    if not text.strip():
+        raise ReportError(f"{path}: file is empty")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReportError(
+            f"{path}: not valid JSON (truncated?): {exc.msg} at line {exc.lineno}"
+            f" column {exc.colno}"
+        ) from None
+
+
+def is_pytest_benchmark(data):
+    """Whether parsed JSON has the shape of pytest-benchmark output."""
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("machine_info"), dict)
+        and isinstance(data.get("benchmarks"), list)
+    )
+
+
+def _json_kind(value):
+    kinds = {dict: "an object", list: "an array", str: "a string"}
+    return kinds.get(type(value), "a number, boolean or null")
+
+
+def check_pytest_benchmark(data, path):
+    """Raise a ReportError unless ``data`` is pytest-benchmark output."""
+    if not isinstance(data, dict):
+        raise ReportError(
+            f"{path}: not pytest-benchmark output (the top level is"
+            f" {_json_kind(data)}, expected an object)"
+        )
+    if is_pytest_benchmark(data):
+        return
+    hint = ""
+    entries = data.get("benchmarks")
+    if isinstance(entries, list) and (
+        "metadata" in data or any(isinstance(b, dict) and "runs" in b for b in entries)
+    ):
+        hint = "; it looks like pyperf output, which goes to --pyperf"
+    raise ReportError(
+        f"{path}: not pytest-benchmark output (expected 'machine_info' and a"
+        f" 'benchmarks' list){hint}"
+    )
+
+
+def _median_of(bench, path):
+    name = bench.get("name", "?")
+    stats = bench.get("stats")
+    median = stats.get("median") if isinstance(stats, dict) else None
+    if (
+        isinstance(median, bool)
+        or not isinstance(median, int | float)
+        or not math.isfinite(median)
+        or median <= 0
+    ):
+        raise ReportError(
+            f"{path}: benchmark {name!r} has no valid stats.median (got {median!r})"
+        )
+    return float(median)
+
+
+def _step_timing(extra, median, name, path):
+    try:
+        n, d = int(extra["n_samples"]), int(extra["n_features"])
+        dtype = str(extra["dtype"])
+        itemsize = int(extra.get("itemsize") or np.dtype(dtype).itemsize)
+    except (TypeError, ValueError) as exc:
+        raise ReportError(
+            f"{path}: benchmark {name!r}: bad extra_info ({exc})"
+        ) from None
+    if n <= 0 or d <= 0 or itemsize <= 0:
+        raise ReportError(
+            f"{path}: benchmark {name!r}: sizes must be positive, got n={n} d={d}"
+            f" itemsize={itemsize}"
+        )
+    reference = bool(extra.get("reference", False))
+    return Timing(str(extra["impl"]), reference, n, d, dtype, itemsize, median)
+
+
+def parse_benchmarks(benchmarks, path):
+    """The step/reference timings and the compile timings of a benchmark list.
+
+    Entries that are neither (other benchmark files) are ignored.
+
+    Returns
+    -------
+    timings : dict
+        ``(impl, dtype, n, d) -> Timing``.
+    compile_timings : list of CompileTiming
+
+    Raises
+    ------
+    ReportError
+        An entry is malformed, a case appears twice, or there is no step benchmark.
+    """
+    timings, compile_timings = {}, []
+    for i, bench in enumerate(benchmarks):
+        if not isinstance(bench, dict):
+            raise ReportError(f"{path}: benchmark #{i} is not an object")
+        extra = bench.get("extra_info")
+        extra = extra if isinstance(extra, dict) else {}
+        name = bench.get("name", f"#{i}")
+        if "mode" in extra and "impl" in extra and "dtype" not in extra:
+            compile_timings.append(
+                CompileTiming(
+                    str(extra["impl"]), str(extra["mode"]), _median_of(bench, path)
+                )
+            )
+        elif extra.keys() >= STEP_KEYS:
+            timing = _step_timing(extra, _median_of(bench, path), name, path)
+            key = (timing.impl, timing.dtype, timing.n, timing.d)
+            if key in timings:
+                raise ReportError(
+                    f"{path}: two benchmarks of {timing.impl} at n={timing.n}"
+                    f" d={timing.d} {timing.dtype}"
+                )
+            timings[key] = timing
+    if not any(not t.reference for t in timings.values()):
+        raise ReportError(
+            f"{path}: no step benchmarks among its {len(benchmarks)} benchmarks"
+            " (expected extra_info with impl, n_samples, n_features and dtype, as"
+            " bench/test_step.py records them)"
+        )
+    return timings, compile_timings
+
+
+def _only(values):
+    values = {str(v) for v in values if v is not None}
+    return values.pop() if len(values) == 1 else None
+
+
+def parse_run(data, path):
+    """Check parsed pytest-benchmark JSON and turn it into a Run.
+
+    Raises
+    ------
+    ReportError
+        Not pytest-benchmark output, malformed entries, or no step benchmarks.
+    """
+    check_pytest_benchmark(data, path)
+    timings, compile_timings = parse_benchmarks(data["benchmarks"], path)
+    meta = data.get("loopbench")
+    preset = meta.get("preset") if isinstance(meta, dict) else None
+    if preset is None:
+        preset = _only(
+            b.get("extra_info", {}).get("preset")
+            for b in data["benchmarks"]
+            if isinstance(b, dict) and isinstance(b.get("extra_info"), dict)
+        )
+    return Run(
+        source=Path(path).name,
+        timings=timings,
+        compile_timings=compile_timings,
+        environment=describe_environment(data),
+        preset=or_unknown(preset),
+        date=run_date(data),
+    )
+
+
+def load_run(path):
+    """Read and check one pytest-benchmark JSON file; see ``parse_run``."""
+    return parse_run(read_json(path), Path(path))
+
+
+def find_latest_json(root=RESULTS):
+    """The newest pytest-benchmark JSON under ``root``, searched recursively.
+
+    Hidden files and folders (a run's temporary ``.bench-*.partial`` file) and JSON
+    of other tools (pyperf) are passed over; among equal times, the first path.
+
+    Raises
+    ------
+    ReportError
+        There is none.
+    """
+    root = Path(root)
+    found = []
+    if root.is_dir():
+        for path in root.rglob("*.json"):
+            hidden = any(p.startswith(".") for p in path.relative_to(root).parts)
+            if not hidden and path.is_file():
+                found.append((-path.stat().st_mtime_ns, path.as_posix(), path))
+    for _, _, path in sorted(found):
+        try:
+            data = read_json(path)
+        except ReportError:
+            continue
+        if is_pytest_benchmark(data):
+            return path
+    raise ReportError(
+        f"{root}: no pytest-benchmark JSON found; run `python -m bench run` first,"
+        " or name one with --input"
+    )

@@ -1,0 +1,193 @@
+"""The time and rate tables of ``summary.md``, and ``summary.csv``.
+
+Each column is a ``Column``: its CSV and Markdown headers, its number format, the
+Markdown tables that show it, and the function that reads its value from a
+``Run``. ``summary_columns`` lists them in order; ``summary.csv`` has them all, the
+time and the rate tables each a subset. A new column, or the columns of a new
+reference row, is one more ``Column`` there; what a cell says beyond its number (a
+mark on a speedup whose two timings overlap, say) belongs in the ``value`` function
+of its column and in the formatting of its ``kind``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bench.report.common import DASH, ROOFLINE, SKLEARN
+from bench.report.comparisons import compiled, speedup_pairs
+from bench.report.formatting import fmt_cell, heading, md_table, to_csv
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the summary.
+
+    Attributes
+    ----------
+    csv, md : str
+        Header in the CSV (units in the name) and in Markdown.
+    kind : str
+        ``int``, ``time`` (µs), ``ratio``, ``rate`` (GB/s) or ``share`` (fraction).
+    tables : str
+        The Markdown tables that show it: ``t`` time, ``r`` read rate.
+    value : callable
+        ``value(run, dtype, n, d) -> number or None``.
+    """
+
+    csv: str
+    md: str
+    kind: str
+    tables: str
+    value: Callable
+
+
+def _time_us(impl):
+    def value(run, dtype, n, d):
+        t = run.median(impl, dtype, n, d)
+        return None if t is None else t * 1e6
+
+    return value
+
+
+def _speedup(fast, base):
+    def value(run, dtype, n, d):
+        tf, tb = run.median(fast, dtype, n, d), run.median(base, dtype, n, d)
+        return None if tf is None or tb is None else tb / tf
+
+    return value
+
+
+def _rate(impl):
+    def value(run, dtype, n, d):
+        t = run.get(impl, dtype, n, d)
+        return None if t is None else t.gb_per_s
+
+    return value
+
+
+def _share(impl):
+    def value(run, dtype, n, d):
+        t, roof = run.get(impl, dtype, n, d), run.get(ROOFLINE, dtype, n, d)
+        return None if t is None or roof is None else t.gb_per_s / roof.gb_per_s
+
+    return value
+
+
+def _megabytes(run, dtype, n, d):
+    sizes = {
+        t.itemsize for t in run.timings.values() if (t.dtype, t.n, t.d) == (dtype, n, d)
+    }
+    return n * d * max(sizes) / 1e6
+
+
+def summary_columns(run):
+    """The columns of ``summary.csv`` (all) and of the Markdown tables (some)."""
+    cols = [
+        Column("n_samples", "n", "int", "tr", lambda r, t, n, d: n),
+        Column("n_features", "d", "int", "tr", lambda r, t, n, d: d),
+        Column("n_elements", "n·d", "int", "tr", lambda r, t, n, d: n * d),
+        Column("x_megabytes", "X (MB)", "rate", "r", _megabytes),
+    ]
+    cols += [Column(f"{i}_median_us", i, "time", "t", _time_us(i)) for i in run.impls]
+    cols += [
+        Column(f"{i}_median_us", i, "time", "t", _time_us(i)) for i in run.references
+    ]
+    cols += [
+        Column(f"speedup_{a}_over_{b}", f"{a} vs {b}", "ratio", "t", _speedup(a, b))
+        for a, b in speedup_pairs(run.impls)
+    ]
+    if "numba" in run.impls and SKLEARN in run.references:
+        cols.append(
+            Column(
+                f"speedup_numba_over_{SKLEARN}",
+                f"numba vs {SKLEARN}",
+                "ratio",
+                "t",
+                _speedup("numba", SKLEARN),
+            )
+        )
+    rated = [*run.impls, *([ROOFLINE] if ROOFLINE in run.references else [])]
+    cols += [Column(f"{i}_gb_per_s", i, "rate", "r", _rate(i)) for i in rated]
+    if ROOFLINE in run.references:
+        cols += [
+            Column(
+                f"{i}_share_of_{ROOFLINE}", f"{i} / {ROOFLINE}", "share", "r", _share(i)
+            )
+            for i in compiled(run.impls)
+        ]
+    return cols
+
+
+def summary_rows(run, columns):
+    """``[(dtype, [value per column])]``, one per group, dtype then n then d."""
+    return [
+        (dtype, [c.value(run, dtype, n, d) for c in columns])
+        for dtype in run.dtypes
+        for n, d in run.sizes(dtype)
+    ]
+
+
+def summary_csv(run):
+    """The text of ``summary.csv``."""
+    columns = summary_columns(run)
+    rows = [[dtype, *values] for dtype, values in summary_rows(run, columns)]
+    return to_csv(["dtype", *(c.csv for c in columns)], rows)
+
+
+def _group_table(columns, rows, dtype, table):
+    picked = [i for i, c in enumerate(columns) if table in c.tables]
+    headers = [columns[i].md for i in picked]
+    cells = [
+        [fmt_cell(values[i], columns[i].kind) for i in picked]
+        for dt, values in rows
+        if dt == dtype
+    ]
+    return md_table(headers, cells, "r" * len(picked))
+
+
+TIME_NOTE = (
+    "Median of each case's rounds, in µs per step. {dash}: not measured (the"
+    ' interpreted implementations are skipped at large n·d). Speedup "A vs B" ='
+    " time of B / time of A: above 1, A is faster. {refs}"
+)
+RATE_NOTE = (
+    "GB/s = bytes of X (n·d·itemsize) / median time: the rate at which a step reads"
+    " X. `x_sum` is `X.sum()`, one pass over X at the speed NumPy streams memory;"
+    ' "A / x_sum" is A\'s rate as a share of it (the roofline: 100 % means the step'
+    " costs no more than reading X once)."
+)
+
+
+def render_time_tables(run, level):
+    """The time and speedup tables, one per dtype."""
+    columns = summary_columns(run)
+    rows = summary_rows(run, columns)
+    refs = []
+    if SKLEARN in run.references:
+        refs.append(
+            f"`{SKLEARN}` is scikit-learn's loss_gradient plus the update, on one"
+            " thread."
+        )
+    if ROOFLINE in run.references:
+        refs.append(f"`{ROOFLINE}` is `X.sum()`, one read of X.")
+    parts = [
+        heading(level, "Time per step"),
+        TIME_NOTE.format(dash=DASH, refs=" ".join(refs)).strip(),
+    ]
+    for dtype in run.dtypes:
+        parts += [heading(level + 1, dtype), _group_table(columns, rows, dtype, "t")]
+    return "\n\n".join(parts)
+
+
+def render_rate_tables(run, level):
+    """The read-rate and roofline tables, one per dtype."""
+    columns = summary_columns(run)
+    rows = summary_rows(run, columns)
+    parts = [heading(level, "Rate of reading X"), RATE_NOTE]
+    for dtype in run.dtypes:
+        parts += [heading(level + 1, dtype), _group_table(columns, rows, dtype, "r")]
+    return "\n\n".join(parts)
+
+
+def render_summary_tables(run, level):
+    """The time/speedup and read-rate tables."""
+    return render_time_tables(run, level) + "\n\n" + render_rate_tables(run, level)
