@@ -33,6 +33,7 @@ from types import ModuleType
 from kernels import (
     numba_loop,
     numba_parallel,
+    numba_simd,
     numpy_per_sample,
     numpy_vectorized,
     python_loop,
@@ -65,6 +66,7 @@ IMPLEMENTATIONS = {
         Implementation("python", python_loop),
         Implementation("numpy", numpy_vectorized),
         Implementation("numba", numba_loop),
+        Implementation("numba_simd", numba_simd),
         Implementation("numba_parallel", numba_parallel),
         Implementation("numpy_per_sample", numpy_per_sample),
     )

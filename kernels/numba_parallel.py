@@ -1,21 +1,22 @@
-"""The compiled loop of ``numba_loop.py``, split over threads with ``prange``.
+"""The fastest serial compiled loop, split over threads with ``prange``.
 
-The samples are cut into chunks of ``CHUNK_ROWS`` rows. Each chunk runs the serial
-loop (``numba_loop.accumulate``) into its own row of a ``(n_chunks, n_features)``
-array of partial gradients, and the partial sums are added up afterwards, in chunk
-order, by one thread. Nothing is shared between threads while they run, so there is
-no ``prange`` reduction into an array (a known source of wrong results), and the
-chunks depend only on ``n_samples``, so the answer is the same for any number of
-threads. Up to ``CHUNK_ROWS`` samples there is one chunk, and the serial step runs
-without waking the thread pool.
+The samples are cut into chunks of ``CHUNK_ROWS`` rows. Each chunk runs the
+vectorized serial loop (``numba_simd.accumulate``) into its own row of a
+``(n_chunks, n_features)`` array of partial gradients, and the partial sums are
+added up afterwards, in chunk order, by one thread. Nothing is shared between
+threads while they run, so there is no ``prange`` reduction into an array (a known
+source of wrong results), and the chunks depend only on ``n_samples``, so the answer
+is the same for any number of threads. Up to ``CHUNK_ROWS`` samples there is one
+chunk, and the serial step runs without waking the thread pool.
 """
 
 import numpy as np
 from numba import njit, prange
 
-from kernels import numba_loop
+from kernels import numba_simd
 from kernels._contract import epoch_loop, public_step, public_train
-from kernels.numba_loop import FASTMATH, accumulate, update
+from kernels.numba_loop import FASTMATH, update
+from kernels.numba_simd import accumulate
 
 # Large enough that a chunk amortizes its scheduling (about a microsecond), small
 # enough that 2 to 64 threads all get several chunks at n = 1e5.
@@ -27,7 +28,7 @@ def _step(w, b, X, y, lr):
     n, d = X.shape
     n_chunks = (n + CHUNK_ROWS - 1) // CHUNK_ROWS
     if n_chunks == 1:  # one chunk: waking the thread pool would only cost time
-        return numba_loop._step(w, b, X, y, lr)
+        return numba_simd._step(w, b, X, y, lr)
     g_parts = np.zeros((n_chunks, d))
     loss_parts = np.zeros(n_chunks)
     g_b_parts = np.zeros(n_chunks)
@@ -53,7 +54,7 @@ def _step(w, b, X, y, lr):
     return update(w, b, lr, n, g_w, g_b, loss, labels_ok)
 
 
-HOW = "the compiled loop split over threads in chunks of rows"
+HOW = "the vectorized compiled loop split over threads in chunks of rows"
 step = public_step(_step, HOW)
 # Epochs from Python: a parallel step costs far more than the interpreter between two
 train = public_train(epoch_loop(_step), HOW)

@@ -45,6 +45,14 @@ SHAPES = [
     (1024, 5),
     (1025, 5),
     (3073, 2),
+    # around numba_simd's blocks: 512 narrow rows (d < 8) per block, and for wide
+    # rows 128 KiB of X (163 float64 rows at d = 100), taken four rows at a time
+    (511, 1),
+    (512, 7),
+    (513, 1),
+    (1500, 8),
+    (327, 100),
+    (331, 101),
 ]
 DTYPES = [np.float64, np.float32]
 LR = 0.5
