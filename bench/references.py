@@ -3,9 +3,12 @@
 - ``sklearn``: what a user would otherwise reach for -- scikit-learn's
   ``LinearModelLoss.loss_gradient`` (``n_threads=1``) for the half binomial loss,
   plus the parameter update. It is the same loss and gradient as ``step``.
-- ``x_sum``: ``X.sum()``, one pass over ``X`` at the speed NumPy streams memory. No
-  step can read ``X`` much faster than this, so ``bytes(X) / time`` of ``x_sum`` is
-  the roofline the report compares every implementation against.
+- ``x_sum``: ``X.sum()``, NumPy's one pass over ``X`` (a pairwise sum, not a plain
+  stream), for comparison with what a user would write.
+- ``stream_one`` and ``stream_all``: the roofline, a compiled load-only stream over
+  ``X`` on one thread and on all of Numba's (``bench/stream.py``). ``bytes(X) /
+  time`` of these is the fastest any step can read ``X``; the report gives every
+  implementation's rate as a share of it.
 
 These are not implementations of the contract (no argument checks, no error
 messages), so they are not in ``kernels.IMPLEMENTATIONS``. scikit-learn comes with
@@ -13,6 +16,8 @@ the ``test`` extra; without it the ``sklearn`` cases are skipped, with that reas
 """
 
 import numpy as np
+
+from bench.stream import stream_all, stream_one
 
 try:
     from sklearn._loss.loss import HalfBinomialLoss
@@ -37,7 +42,22 @@ def x_sum(w, b, X, y, lr):
     return X.sum()
 
 
-REFERENCES = {"sklearn": sklearn_step, "x_sum": x_sum}
+def stream_one_ref(w, b, X, y, lr):
+    """Read ``X`` once with the compiled stream, on one thread."""
+    return stream_one(X)
+
+
+def stream_all_ref(w, b, X, y, lr):
+    """Read ``X`` once with the compiled stream, on all threads."""
+    return stream_all(X)
+
+
+REFERENCES = {
+    "sklearn": sklearn_step,
+    "x_sum": x_sum,
+    "stream_one": stream_one_ref,
+    "stream_all": stream_all_ref,
+}
 
 
 def unavailable(name):

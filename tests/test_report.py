@@ -492,15 +492,20 @@ def test_same_json_gives_byte_identical_tables(tmp_path):
 def test_plots_are_png_files(tmp_path):
     pytest.importorskip("matplotlib")
     times = linear_times({"python": (3e-6, 1e-7), "numpy": (15e-6, 1e-9)}, ds=(1, 10))
-    times.update(
-        linear_times({"numba": (1e-6, 4e-9), "x_sum": (1e-6, 1e-10)}, ds=(1, 10))
-    )
+    rows = {
+        "numba": (1e-6, 4e-9),
+        "numba_simd": (1e-6, 2e-9),
+        "x_sum": (1e-6, 1e-10),
+        "stream_one": (1e-6, 1e-10),
+        "stream_all": (1e-6, 6e-11),
+    }
+    times.update(linear_times(rows, ds=(1, 10)))
     times.pop(("python", 10_000, 10))  # a skipped case
     path = tmp_path / "bench.json"
     path.write_text(json.dumps(bench_json(times)), encoding="utf-8")
     done = make_report(path, dpi=30)
     pngs = sorted(p.name for p in done.written if p.suffix == ".png")
-    assert pngs == sorted(name for name, _ in common.PLOTS.values())
+    assert pngs == sorted({name for name, _ in common.PLOTS.values()})
     for name in pngs:
         data = (tmp_path / name).read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n")
@@ -674,32 +679,72 @@ def test_targets_are_measured_ratios(tmp_path):
     big = (1_000_000, 100)
     times = {
         ("numba", 20, 3): 1e-6,
+        ("numba_simd", 20, 3): 1e-6,
         ("numpy", 20, 3): 12e-6,
         ("numba", *big): 0.030,
+        ("numba_simd", *big): 0.025,
         ("numpy", *big): 0.054,
         ("sklearn", *big): 0.066,
-        ("x_sum", *big): 0.040,
-        ("numba_parallel", *big): 0.025,
+        ("stream_one", *big): 0.020,
+        ("stream_all", *big): 0.010,
+        ("numba_parallel", *big): 0.0125,
     }
+    run = model.parse_run(bench_json(times), "t.json")
     rows = {
-        what: row
-        for what, *row in targets.target_rows(
-            model.parse_run(bench_json(times), "t.json")
-        )
+        (t.what, t.n): (size, ratio) for t, _, size, ratio in targets.target_rows(run)
     }
-    assert rows["numba vs numpy, the notebook's example"][2] == pytest.approx(12)
-    assert rows["numba vs numpy"][2] == pytest.approx(1.8)
-    assert rows["numba vs scikit-learn"][2] == pytest.approx(2.2)
-    assert rows["numba's rate / X.sum()'s"][2] == pytest.approx(4 / 3)
-    assert rows["numba_parallel vs numba"][2] == pytest.approx(1.2)
+    assert rows["numba vs numpy, the notebook's example", 20] == (
+        (20, 3),
+        pytest.approx(12),
+    )
+    assert rows["numba vs numpy", 1_000_000][1] == pytest.approx(1.8)
+    assert rows["numba_simd vs scikit-learn", 1_000_000][1] == pytest.approx(2.64)
+    assert rows["numba_simd's rate / stream_one's", 1_000_000][1] == pytest.approx(0.8)
+    assert rows["numba_simd's rate / stream_one's", 100_000] == (None, None)
+    assert rows["numba_parallel's rate / stream_all's", 1_000_000][1] == pytest.approx(
+        0.8
+    )
+    # over every cell: the worst one, and where it is
+    assert rows["numba_simd vs numpy, every cell of the grid", None] == (
+        big,
+        pytest.approx(2.16),
+    )
     md = (tables(tmp_path, bench_json(times)) / "summary.md").read_text("utf-8")
     missed = (
-        r"\| numba vs numpy +\| 1,000,000 x 100 \| +1.80x \| +≥ 2.0x \| missed by 10 %"
+        r"\| numba vs numpy +\| float64 \| +1,000,000 x 100 \| +1.80x \| +≥ 2.0x \|"
+        r" missed by 10 %"
     )
     assert re.search(missed, md)
-    assert re.search(r"\| numba vs scikit-learn +\|.*\| met", md)
+    assert re.search(r"\| numba_simd vs scikit-learn +\|.*\| met", md)
+    assert re.search(
+        r"every cell of the grid +\| float64 \| +worst: 1,000,000 x 100", md
+    )
+    assert re.search(
+        r"stream_one's +\| float64 \| +100,000 x 1,000 \|.*not in this run", md
+    )
 
 
 def test_a_target_outside_the_grid_says_so():
     rows = targets.target_rows(model.parse_run(bench_json(KNOWN), "k.json"))
-    assert all(ratio is None for _, _, _, ratio, _ in rows[1:])
+    assert rows
+    assert all(size is None and ratio is None for _, _, size, ratio in rows)
+
+
+def test_the_stream_is_the_roofline_when_the_run_has_it(tmp_path):
+    times = dict(KNOWN)
+    times[("numba_parallel", 1000, 10)] = 2.5e-6
+    times[("stream_one", 1000, 10)] = 4e-6
+    times[("stream_all", 1000, 10)] = 2e-6
+    out = tables(tmp_path, bench_json(times))
+    (row,) = read_csv(out / "summary.csv")
+    # serial implementations against the one-thread stream, threaded ones against
+    # the all-threads stream; X.sum() keeps its rate, without a share column
+    assert row["numba_share_of_stream_one"] == "0.8"
+    assert row["numpy_share_of_stream_one"] == "0.4"
+    assert row["numba_parallel_share_of_stream_all"] == "0.8"
+    assert row["x_sum_gb_per_s"] == "80"
+    assert not [k for k in row if k.endswith("_share_of_x_sum")]
+    assert "python_share_of_stream_one" not in row
+    md = (out / "summary.md").read_text("utf-8")
+    assert "compiled load-only stream" in md
+    assert "| numba / stream_one |" in re.sub(" +", " ", md)

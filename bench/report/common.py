@@ -20,10 +20,15 @@ PYPERF_MD = "pyperf.md"
 PYPERF_CSV = "pyperf.csv"
 
 # Reference rows timed beside the implementations (bench/references.py), in
-# display order: scikit-learn's step, and X.sum(), the roofline of reading X.
+# display order: scikit-learn's step, X.sum(), and the roofline of reading X, a
+# compiled load-only stream on one thread and on all (bench/stream.py). Runs made
+# before the stream existed use X.sum() as their roofline.
 SKLEARN = "sklearn"
-ROOFLINE = "x_sum"
-KNOWN_REFERENCES = (SKLEARN, ROOFLINE)
+X_SUM = "x_sum"
+STREAM_ONE = "stream_one"
+STREAM_ALL = "stream_all"
+KNOWN_REFERENCES = (SKLEARN, X_SUM, STREAM_ONE, STREAM_ALL)
+ROOFLINES = (X_SUM, STREAM_ONE, STREAM_ALL)
 KNOWN_DTYPES = ("float64", "float32")
 
 DASH = "\u2014"  # a cell that was not measured
@@ -45,7 +50,15 @@ PLOTS = {
     "time": ("time_per_step.png", "Time per step against n·d, one panel per d"),
     "cost": ("cost_model.png", "Measured medians and the fitted cost model"),
     "heatmap": ("speedup_numba_vs_numpy.png", "Speedup of numba over numpy"),
+    "heatmap_simd": (
+        "speedup_numba_simd_vs_numpy.png",
+        "Speedup of numba_simd over numpy",
+    ),
     "rate": ("read_rate.png", "Rate of reading X against n·d, with the x_sum roofline"),
+    "rate_stream": (
+        "read_rate.png",
+        "Rate of reading X against n·d, with the stream roofline",
+    ),
 }
 PLOT_DPI = 110
 

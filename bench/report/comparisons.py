@@ -6,6 +6,11 @@ so the choice is made here, once.
 """
 
 from bench.grid import SLOW_IMPLEMENTATIONS
+from bench.report.common import STREAM_ALL, STREAM_ONE, X_SUM
+
+# Implementations that run on all of Numba's threads: their ceiling is the
+# all-threads stream.
+THREADED = ("numba_parallel",)
 
 
 def speedup_pairs(impls):
@@ -24,6 +29,19 @@ def speedup_pairs(impls):
         if impl not in ("python", "numpy", "numba") and base in impls:
             pairs.append((impl, base))
     return pairs
+
+
+def roofline(impl, references):
+    """The reference row whose read rate is ``impl``'s ceiling, or None.
+
+    ``stream_all`` for a threaded implementation and ``stream_one`` for the others;
+    ``x_sum`` for every implementation in runs made before the stream existed.
+    """
+    stream = STREAM_ALL if impl in THREADED else STREAM_ONE
+    for ref in (stream, X_SUM):
+        if ref in references:
+            return ref
+    return None
 
 
 def compiled(impls):

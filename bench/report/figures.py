@@ -4,7 +4,7 @@ Apart from ``bench/report/plots.py`` so that the tables can link the plots witho
 matplotlib: a tables-only report (``--no-plots``, or no ``plot`` extra) needs none.
 """
 
-from bench.report.common import PLOTS
+from bench.report.common import PLOTS, STREAM_ONE
 from bench.report.formatting import heading
 
 
@@ -13,7 +13,9 @@ def planned_plots(run):
     keys = ["time", "cost"]
     if {"numba", "numpy"} <= set(run.impls):
         keys.append("heatmap")
-    keys.append("rate")
+    if {"numba_simd", "numpy"} <= set(run.impls):
+        keys.append("heatmap_simd")
+    keys.append("rate_stream" if STREAM_ONE in run.references else "rate")
     return {k: PLOTS[k] for k in keys}
 
 

@@ -17,7 +17,15 @@ import numpy as np
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 
-from bench.report.common import DASH, PLOT_DPI, ROOFLINE, SKLEARN
+from bench.report.common import (
+    DASH,
+    PLOT_DPI,
+    ROOFLINES,
+    SKLEARN,
+    STREAM_ALL,
+    STREAM_ONE,
+    X_SUM,
+)
 from bench.report.figures import planned_plots
 from bench.report.files import write_atomic
 from bench.report.formatting import fmt_count, fmt_sig
@@ -37,7 +45,9 @@ TIME_LABEL = "time per step (µs)"
 SIZE_LABEL = "n·d (elements of X)"
 REFERENCE_STYLE = {
     SKLEARN: {"color": "0.45", "linestyle": "--", "marker": "s"},
-    ROOFLINE: {"color": "black", "linestyle": ":", "marker": "."},
+    X_SUM: {"color": "black", "linestyle": ":", "marker": "."},
+    STREAM_ONE: {"color": "black", "linestyle": "-", "marker": "."},
+    STREAM_ALL: {"color": "black", "linestyle": "--", "marker": "."},
 }
 
 
@@ -93,10 +103,10 @@ def plot_by_d(run, path, dpi, value, ylabel, title, roofline=False):
     value : callable
         ``value(timing) -> float`` plotted on the y axis.
     roofline : bool
-        Draw only ``x_sum`` among the reference rows (the read-rate plot).
+        Draw only the rooflines among the reference rows (the read-rate plot).
     """
     dims = _dims(run)
-    refs = [ROOFLINE] if roofline else list(run.references)
+    refs = list(ROOFLINES) if roofline else list(run.references)
     names = [*run.impls, *(r for r in refs if r in run.references)]
     fig, axes = panels(len(run.dtypes), len(dims), sharex=True, sharey=True)
     for row, dtype in enumerate(run.dtypes):
@@ -109,7 +119,7 @@ def plot_by_d(run, path, dpi, value, ylabel, title, roofline=False):
             for impl in names:
                 pts = [p for p in run.points(impl, dtype) if p.d == d]
                 if pts:
-                    label = f"{impl} (roofline)" if impl == ROOFLINE else impl
+                    label = f"{impl} (roofline)" if impl in ROOFLINES else impl
                     x = [p.elements for p in pts]
                     ax.plot(x, [value(p) for p in pts], label=label, **impl_style(impl))
             below = [dt for dt in run.dtypes[row + 1 :] if d in _dims_of(run, dt)]
@@ -136,15 +146,14 @@ def plot_times(run, path, dpi=PLOT_DPI):
 
 
 def plot_read_rate(run, path, dpi=PLOT_DPI):
-    """GB/s at which each implementation reads X, with ``x_sum`` as the roofline."""
+    """GB/s at which each implementation reads X, with the roofline rows."""
+    title = (
+        "Bytes of X / time per step; the compiled stream is the roofline"
+        if STREAM_ONE in run.references
+        else "Bytes of X / time per step; x_sum = X.sum() is the roofline"
+    )
     return plot_by_d(
-        run,
-        path,
-        dpi,
-        lambda p: p.gb_per_s,
-        "rate of reading X (GB/s)",
-        "Bytes of X / time per step; x_sum = X.sum() is the roofline",
-        roofline=True,
+        run, path, dpi, lambda p: p.gb_per_s, "rate of reading X (GB/s)", title, True
     )
 
 
@@ -256,7 +265,11 @@ def make_plots(run, costs, crossings, out_dir, dpi=PLOT_DPI):
         "time": lambda path: plot_times(run, path, dpi),
         "cost": lambda path: plot_cost_model(run, costs, crossings, path, dpi),
         "heatmap": lambda path: plot_speedup_heatmap(run, path, dpi=dpi),
+        "heatmap_simd": lambda path: plot_speedup_heatmap(
+            run, path, fast="numba_simd", dpi=dpi
+        ),
         "rate": lambda path: plot_read_rate(run, path, dpi),
+        "rate_stream": lambda path: plot_read_rate(run, path, dpi),
     }
     written = []
     with matplotlib.style.context(["default", STYLE]):

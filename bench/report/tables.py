@@ -12,8 +12,8 @@ of its column and in the formatting of its ``kind``.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench.report.common import DASH, ROOFLINE, SKLEARN
-from bench.report.comparisons import compiled, speedup_pairs
+from bench.report.common import DASH, ROOFLINES, SKLEARN, STREAM_ONE, X_SUM
+from bench.report.comparisons import compiled, roofline, speedup_pairs
 from bench.report.formatting import fmt_cell, heading, md_table, to_csv
 
 
@@ -64,9 +64,9 @@ def _rate(impl):
     return value
 
 
-def _share(impl):
+def _share(impl, ceiling):
     def value(run, dtype, n, d):
-        t, roof = run.get(impl, dtype, n, d), run.get(ROOFLINE, dtype, n, d)
+        t, roof = run.get(impl, dtype, n, d), run.get(ceiling, dtype, n, d)
         return None if t is None or roof is None else t.gb_per_s / roof.gb_per_s
 
     return value
@@ -95,25 +95,32 @@ def summary_columns(run):
         Column(f"speedup_{a}_over_{b}", f"{a} vs {b}", "ratio", "t", _speedup(a, b))
         for a, b in speedup_pairs(run.impls)
     ]
-    if "numba" in run.impls and SKLEARN in run.references:
-        cols.append(
-            Column(
-                f"speedup_numba_over_{SKLEARN}",
-                f"numba vs {SKLEARN}",
-                "ratio",
-                "t",
-                _speedup("numba", SKLEARN),
-            )
-        )
-    rated = [*run.impls, *([ROOFLINE] if ROOFLINE in run.references else [])]
-    cols += [Column(f"{i}_gb_per_s", i, "rate", "r", _rate(i)) for i in rated]
-    if ROOFLINE in run.references:
+    if SKLEARN in run.references:
         cols += [
             Column(
-                f"{i}_share_of_{ROOFLINE}", f"{i} / {ROOFLINE}", "share", "r", _share(i)
+                f"speedup_{i}_over_{SKLEARN}",
+                f"{i} vs {SKLEARN}",
+                "ratio",
+                "t",
+                _speedup(i, SKLEARN),
             )
-            for i in compiled(run.impls)
+            for i in ("numba", "numba_simd")
+            if i in run.impls
         ]
+    rated = [*run.impls, *(r for r in ROOFLINES if r in run.references)]
+    cols += [Column(f"{i}_gb_per_s", i, "rate", "r", _rate(i)) for i in rated]
+    for i in compiled(run.impls):
+        ceiling = roofline(i, run.references)
+        if ceiling is not None:
+            cols.append(
+                Column(
+                    f"{i}_share_of_{ceiling}",
+                    f"{i} / {ceiling}",
+                    "share",
+                    "r",
+                    _share(i, ceiling),
+                )
+            )
     return cols
 
 
@@ -155,6 +162,15 @@ RATE_NOTE = (
     ' "A / x_sum" is A\'s rate as a share of it (the roofline: 100 % means the step'
     " costs no more than reading X once)."
 )
+STREAM_RATE_NOTE = (
+    "GB/s = bytes of X (n·d·itemsize) / median time: the rate at which a step reads"
+    " X. The roofline is a compiled load-only stream over X (`bench/stream.py`):"
+    " `stream_one` on one thread, `stream_all` on all of Numba's threads. No step"
+    ' reads X faster than that, so "A / stream_one" ("A / stream_all" for a'
+    " threaded implementation) is the share of the memory rate A reaches: 100 %"
+    " means the step costs no more than reading X once. `x_sum` (`X.sum()`, a"
+    " pairwise sum) is NumPy's own pass over X, for comparison."
+)
 
 
 def render_time_tables(run, level):
@@ -167,8 +183,13 @@ def render_time_tables(run, level):
             f"`{SKLEARN}` is scikit-learn's loss_gradient plus the update, on one"
             " thread."
         )
-    if ROOFLINE in run.references:
-        refs.append(f"`{ROOFLINE}` is `X.sum()`, one read of X.")
+    if X_SUM in run.references:
+        refs.append(f"`{X_SUM}` is `X.sum()`, one read of X.")
+    if STREAM_ONE in run.references:
+        refs.append(
+            "`stream_one` and `stream_all` read X once in a compiled loop, on one"
+            " thread and on all."
+        )
     parts = [
         heading(level, "Time per step"),
         TIME_NOTE.format(dash=DASH, refs=" ".join(refs)).strip(),
@@ -182,7 +203,8 @@ def render_rate_tables(run, level):
     """The read-rate and roofline tables, one per dtype."""
     columns = summary_columns(run)
     rows = summary_rows(run, columns)
-    parts = [heading(level, "Rate of reading X"), RATE_NOTE]
+    note = STREAM_RATE_NOTE if STREAM_ONE in run.references else RATE_NOTE
+    parts = [heading(level, "Rate of reading X"), note]
     for dtype in run.dtypes:
         parts += [heading(level + 1, dtype), _group_table(columns, rows, dtype, "r")]
     return "\n\n".join(parts)
