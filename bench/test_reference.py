@@ -17,6 +17,7 @@ def test_reference(benchmark, ref_case, preset):
         pytest.skip(unavailable(ref_case.impl))
     func = REFERENCES[ref_case.impl]
     w, b, X, y = problem(ref_case.n, ref_case.d, ref_case.dtype)
-    func(w, b, X, y, LEARNING_RATE)
-    record_case(benchmark, ref_case, preset, X, reference=True)
-    benchmark(func, w, b, X, y, LEARNING_RATE)
+    args = (w, b, X, y, LEARNING_RATE)
+    func(*args)
+    record_case(benchmark, ref_case, preset, func, args, reference=True)
+    benchmark(func, *args)

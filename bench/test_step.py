@@ -8,13 +8,17 @@ side by side, with each one's time relative to the fastest in parentheses.
 import numba
 import pytest
 
+from bench.allocations import peak_allocated
 from bench.environment import blas_threads_setting
 from bench.grid import LEARNING_RATE, problem
 from kernels import IMPLEMENTATIONS
 
 
-def record_case(benchmark, case, preset, X, reference=False):
-    """Put the case in its group and record what the report needs to read it."""
+def record_case(benchmark, case, preset, call, args, reference=False):
+    """Put the case in its group and record what the report needs to read it:
+    the case, the thread settings, and the peak bytes one call allocates (traced
+    once, untimed)."""
+    X = args[2]
     benchmark.group = case.group
     setting = blas_threads_setting()
     benchmark.extra_info.update(
@@ -27,6 +31,7 @@ def record_case(benchmark, case, preset, X, reference=False):
         preset=preset.name,
         blas_threads="all" if setting is None else setting,
         numba_threads=numba.get_num_threads(),
+        alloc_bytes=peak_allocated(call, *args),
     )
 
 
@@ -38,6 +43,7 @@ def test_step(benchmark, case, preset):
     w, b, X, y = problem(case.n, case.d, case.dtype)
     # Compile (Numba) and touch the data before the clock starts; same dtypes and
     # layout as the timed calls, so no compilation happens inside the timer.
-    step(w, b, X, y, LEARNING_RATE)
-    record_case(benchmark, case, preset, X)
-    benchmark(step, w, b, X, y, LEARNING_RATE)
+    args = (w, b, X, y, LEARNING_RATE)
+    step(*args)
+    record_case(benchmark, case, preset, step, args)
+    benchmark(step, *args)
