@@ -378,14 +378,23 @@ def test_compile_rows(tmp_path):
         ("numba", "cold"): 0.75,
         ("numba", "cached"): 0.51,
     }
-    out = tables(tmp_path, bench_json(KNOWN, compile_times=times))
-    row = read_csv(out / "compile.csv")[0]
+    times.update({("numba_parallel", m): t for (_, m), t in times.items()})
+    step_times = {**KNOWN, ("numba_parallel", 1000, 10): 12e-6}  # slower than numpy
+    out = tables(tmp_path, bench_json(step_times, compile_times=times))
+    row, slower = read_csv(out / "compile.csv")
     assert row["impl"] == "numba"
     assert float(row["import_ms"]) == pytest.approx(500)
     assert float(row["compile_ms"]) == pytest.approx(250)
     assert float(row["load_ms"]) == pytest.approx(10)
+    # 250 ms / (10 us - 5 us saved per call) at the largest (only) float64 size
+    assert row["calls_to_repay_n1000_d10"] == "50000"
+    assert slower["calls_to_repay_n1000_d10"] == "never"
     md = (out / "summary.md").read_text("utf-8")
-    assert re.search(r"\| numba +\| +500 \| +750 \| +510 \| +250 \| +10.0 \|", md)
+    assert re.search(
+        r"\| numba +\| +500 \| +750 \| +510 \| +250 \| +10.0 \| +50,000 \|", md
+    )
+    assert "calls to repay at 1,000 x 10" in md
+    assert re.search(r"\| numba_parallel .*\| +never \|", md)
 
 
 # ------------------------------------------------------------------------ errors

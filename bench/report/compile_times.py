@@ -1,20 +1,52 @@
 """Numba's first call in a new process (``bench/test_compile.py``): the
 ``compile.csv`` rows and the Markdown table of the cost-model section.
+
+Beside the times, how many calls repay them: compiling costs ``C`` once, and each
+call then saves ``t(numpy) - t(impl)`` over NumPy (which compiles nothing), so
+after ``C / (t(numpy) - t(impl))`` calls the compiled step has won back its compile
+time (where it is not faster than NumPy, never). Given at the notebook's 20 x 3 and
+at the largest float64 size of the run, from the medians of the same run.
 """
+
+import math
 
 from bench.report.formatting import fmt_cell, heading, md_table, to_csv
 from bench.report.model import ordered
 from kernels import IMPLEMENTATIONS
 
 COMPILE_MODES = ("import", "cold", "cached")
+BASELINE = "numpy"  # what a user would run instead, with nothing to compile
+NEVER = "never"
 
 
 def _minus(a, b):
     return None if a is None or b is None else a - b
 
 
+def repay_sizes(run):
+    """The float64 sizes at which the calls to repay are given: 20 x 3 and the
+    largest n * d (both only if the run has them)."""
+    sizes = run.sizes("float64") if "float64" in run.dtypes else []
+    picked = [s for s in ((20, 3),) if s in sizes]
+    if sizes:
+        largest = max(sizes, key=lambda s: (s[0] * s[1], s[0]))
+        picked += [largest] if largest not in picked else []
+    return picked
+
+
+def calls_to_repay(run, impl, seconds, n, d):
+    """Calls of ``impl`` at ``n x d`` (float64) that win back ``seconds`` over
+    NumPy: an int, ``NEVER`` where NumPy is as fast, None where not measured."""
+    t, base = run.median(impl, "float64", n, d), run.median(BASELINE, "float64", n, d)
+    if seconds is None or t is None or base is None:
+        return None
+    return math.ceil(seconds / (base - t)) if base > t else NEVER
+
+
 def compile_rows(run):
-    """``[(impl, import, cold, cached, compile, load)]`` in seconds (or None).
+    """``[(impl, import, cold, cached, compile, load, *calls)]``, times in seconds
+    (or None), then the calls to repay the compile time at each of
+    ``repay_sizes(run)``.
 
     ``compile = cold - import`` and ``load = cached - import``: the first call's
     share of a new process.
@@ -24,9 +56,9 @@ def compile_rows(run):
     rows = []
     for i in impls:
         start, cold, cached = (times.get((i, m)) for m in COMPILE_MODES)
-        rows.append(
-            (i, start, cold, cached, _minus(cold, start), _minus(cached, start))
-        )
+        compile_s = _minus(cold, start)
+        repay = [calls_to_repay(run, i, compile_s, n, d) for n, d in repay_sizes(run)]
+        rows.append((i, start, cold, cached, compile_s, _minus(cached, start), *repay))
     return rows
 
 
@@ -38,12 +70,21 @@ COMPILE_HEADERS = [
     "compile ≈ cold - no call (ms)",
     "cache load ≈ warm - no call (ms)",
 ]
+N_TIMES = len(COMPILE_HEADERS) - 1
+
+
+def _calls_cell(value):
+    return value if value == NEVER else fmt_cell(value, "int")
 
 
 def compile_csv(run):
     """The text of ``compile.csv``."""
-    rows = [[i] + [v and v * 1e3 for v in values] for i, *values in compile_rows(run)]
+    rows = [
+        [i] + [v and v * 1e3 for v in values[:N_TIMES]] + values[N_TIMES:]
+        for i, *values in compile_rows(run)
+    ]
     headers = ["impl", "import_ms", "cold_ms", "cached_ms", "compile_ms", "load_ms"]
+    headers += [f"calls_to_repay_n{n}_d{d}" for n, d in repay_sizes(run)]
     return to_csv(headers, rows)
 
 
@@ -56,14 +97,19 @@ def render_compile(run, level):
             " data, without a call, and with one step whose machine code Numba"
             " compiles (cold cache) or loads from its on-disk cache (warm cache)."
             " The differences are the first call's cost. The step timings above"
-            " exclude both.",
+            ' exclude both. "Calls to repay" is compile / (time of numpy\'s step -'
+            " time of this one) in float64: after that many calls the compiled step"
+            " has won back its compile time (never, where numpy is as fast).",
             md_table(
-                COMPILE_HEADERS,
+                COMPILE_HEADERS
+                + [f"calls to repay at {n:,} x {d:,}" for n, d in repay_sizes(run)],
                 [
-                    [i] + [fmt_cell(v and v * 1e3, "time") for v in values]
+                    [i]
+                    + [fmt_cell(v and v * 1e3, "time") for v in values[:N_TIMES]]
+                    + [_calls_cell(v) for v in values[N_TIMES:]]
                     for i, *values in compile_rows(run)
                 ],
-                "lrrrrr",
+                "l" + "r" * (N_TIMES + len(repay_sizes(run))),
             ),
         ]
     )
