@@ -757,3 +757,31 @@ def test_the_stream_is_the_roofline_when_the_run_has_it(tmp_path):
     md = (out / "summary.md").read_text("utf-8")
     assert "compiled load-only stream" in md
     assert "| numba / stream_one |" in re.sub(" +", " ", md)
+
+
+def test_allocated_bytes_make_a_table_when_recorded(tmp_path):
+    data = bench_json(KNOWN)
+    for entry in data["benchmarks"]:
+        impl = entry["extra_info"]["impl"]
+        entry["extra_info"]["alloc_bytes"] = {"numpy": 250_000, "numba": 160}.get(impl)
+    out = tables(tmp_path, data)
+    (row,) = read_csv(out / "summary.csv")
+    assert row["numpy_alloc_kb"] == "250"
+    assert row["numba_alloc_kb"] == "0.16"
+    assert row["python_alloc_kb"] == ""  # not recorded: no number
+    md = (out / "summary.md").read_text("utf-8")
+    assert "## Memory allocated per step" in md
+    assert re.search(
+        r"\| +1,000 \| +10 \| +10,000 \| +0.0800 \| +— \| +250 \| +0.160 \|", md
+    )
+    # a run without the record has no such table (older runs)
+    plain = (tables(tmp_path / "old", bench_json(KNOWN)) / "summary.md").read_text()
+    assert "Memory allocated" not in plain
+
+
+def test_a_negative_allocation_is_refused(tmp_path, write):
+    data = bench_json(KNOWN)
+    data["benchmarks"][0]["extra_info"]["alloc_bytes"] = -1
+    path = write(data, "bad.json")
+    with pytest.raises(ReportError, match="alloc_bytes=-1"):
+        make_report(path, plots=False)

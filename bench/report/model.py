@@ -46,6 +46,9 @@ class Timing:
         Bytes per element of ``X``.
     median : float
         Seconds per call.
+    alloc_bytes : int or None
+        Peak bytes one call allocated (``bench/allocations.py``); None in runs
+        that did not record it.
     """
 
     impl: str
@@ -55,6 +58,7 @@ class Timing:
     dtype: str
     itemsize: int
     median: float
+    alloc_bytes: int | None = None
 
     @property
     def elements(self):
@@ -230,17 +234,19 @@ def _step_timing(extra, median, name, path):
         n, d = int(extra["n_samples"]), int(extra["n_features"])
         dtype = str(extra["dtype"])
         itemsize = int(extra.get("itemsize") or np.dtype(dtype).itemsize)
+        alloc = extra.get("alloc_bytes")
+        alloc = None if alloc is None else int(alloc)
     except (TypeError, ValueError) as exc:
         raise ReportError(
             f"{path}: benchmark {name!r}: bad extra_info ({exc})"
         ) from None
-    if n <= 0 or d <= 0 or itemsize <= 0:
+    if n <= 0 or d <= 0 or itemsize <= 0 or (alloc is not None and alloc < 0):
         raise ReportError(
             f"{path}: benchmark {name!r}: sizes must be positive, got n={n} d={d}"
-            f" itemsize={itemsize}"
+            f" itemsize={itemsize} alloc_bytes={alloc}"
         )
     reference = bool(extra.get("reference", False))
-    return Timing(str(extra["impl"]), reference, n, d, dtype, itemsize, median)
+    return Timing(str(extra["impl"]), reference, n, d, dtype, itemsize, median, alloc)
 
 
 def parse_benchmarks(benchmarks, path):

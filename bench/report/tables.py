@@ -28,7 +28,8 @@ class Column:
     kind : str
         ``int``, ``time`` (µs), ``ratio``, ``rate`` (GB/s) or ``share`` (fraction).
     tables : str
-        The Markdown tables that show it: ``t`` time, ``r`` read rate.
+        The Markdown tables that show it: ``t`` time, ``r`` read rate, ``m``
+        memory allocated.
     value : callable
         ``value(run, dtype, n, d) -> number or None``.
     """
@@ -72,6 +73,19 @@ def _share(impl, ceiling):
     return value
 
 
+def _alloc_kb(impl):
+    def value(run, dtype, n, d):
+        t = run.get(impl, dtype, n, d)
+        return None if t is None or t.alloc_bytes is None else t.alloc_bytes / 1e3
+
+    return value
+
+
+def has_allocations(run):
+    """Whether the run recorded the bytes each call allocates."""
+    return any(t.alloc_bytes is not None for t in run.timings.values())
+
+
 def _megabytes(run, dtype, n, d):
     sizes = {
         t.itemsize for t in run.timings.values() if (t.dtype, t.n, t.d) == (dtype, n, d)
@@ -82,10 +96,10 @@ def _megabytes(run, dtype, n, d):
 def summary_columns(run):
     """The columns of ``summary.csv`` (all) and of the Markdown tables (some)."""
     cols = [
-        Column("n_samples", "n", "int", "tr", lambda r, t, n, d: n),
-        Column("n_features", "d", "int", "tr", lambda r, t, n, d: d),
-        Column("n_elements", "n·d", "int", "tr", lambda r, t, n, d: n * d),
-        Column("x_megabytes", "X (MB)", "rate", "r", _megabytes),
+        Column("n_samples", "n", "int", "trm", lambda r, t, n, d: n),
+        Column("n_features", "d", "int", "trm", lambda r, t, n, d: d),
+        Column("n_elements", "n·d", "int", "trm", lambda r, t, n, d: n * d),
+        Column("x_megabytes", "X (MB)", "rate", "rm", _megabytes),
     ]
     cols += [Column(f"{i}_median_us", i, "time", "t", _time_us(i)) for i in run.impls]
     cols += [
@@ -109,6 +123,10 @@ def summary_columns(run):
         ]
     rated = [*run.impls, *(r for r in ROOFLINES if r in run.references)]
     cols += [Column(f"{i}_gb_per_s", i, "rate", "r", _rate(i)) for i in rated]
+    if has_allocations(run):
+        cols += [
+            Column(f"{i}_alloc_kb", i, "rate", "m", _alloc_kb(i)) for i in run.impls
+        ]
     for i in compiled(run.impls):
         ceiling = roofline(i, run.references)
         if ceiling is not None:
@@ -210,6 +228,27 @@ def render_rate_tables(run, level):
     return "\n\n".join(parts)
 
 
+ALLOC_NOTE = (
+    "The most memory one step held at once, in kB, above what it held before"
+    " (tracemalloc, one untimed call per case; `bench/allocations.py`): its"
+    " temporaries and its result. A step that allocates arrays of n values grows"
+    " with n; a fused loop needs only arrays of d values."
+)
+
+
+def render_alloc_tables(run, level):
+    """The allocated-memory tables, one per dtype."""
+    columns = summary_columns(run)
+    rows = summary_rows(run, columns)
+    parts = [heading(level, "Memory allocated per step"), ALLOC_NOTE]
+    for dtype in run.dtypes:
+        parts += [heading(level + 1, dtype), _group_table(columns, rows, dtype, "m")]
+    return "\n\n".join(parts)
+
+
 def render_summary_tables(run, level):
-    """The time/speedup and read-rate tables."""
-    return render_time_tables(run, level) + "\n\n" + render_rate_tables(run, level)
+    """The time/speedup, read-rate and (when recorded) allocation tables."""
+    parts = [render_time_tables(run, level), render_rate_tables(run, level)]
+    if has_allocations(run):
+        parts.append(render_alloc_tables(run, level))
+    return "\n\n".join(parts)
