@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+CUDA_STAMP := $(VENV)/.installed-cuda
 
-.PHONY: venv test bench bench-full bench-pyperf readme clean
+.PHONY: venv test bench bench-full bench-gpu bench-pyperf readme clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +30,17 @@ bench: $(STAMP)
 # The reference grid -> results/full/
 bench-full: $(STAMP)
 	$(PY) -m bench run --preset full
+
+# numba_cuda beside the compiled CPU loops on a CUDA GPU -> results/gpu/ (3 to 5
+# minutes). Stops at once, with the reason, where there is no GPU.
+bench-gpu: $(CUDA_STAMP)
+	$(PY) -m bench run --preset gpu
+
+# numba-cuda with the CUDA libraries, installed only once a driver is found
+$(CUDA_STAMP): $(STAMP)
+	@$(PY) -m bench gpu --driver
+	$(PY) -m pip install --quiet -e '.[test,plot,cuda]'
+	touch $(CUDA_STAMP)
 
 # The quick grid under pyperf, one JSON per implementation -> results/pyperf/
 bench-pyperf: $(STAMP)

@@ -68,17 +68,23 @@ def cuda_usable():
     return gpu_usable()
 
 
-def why_no_gpu():
-    """One line saying why no GPU is usable here, or None when one is."""
+def why_no_gpu(driver_only=False):
+    """One line saying why no GPU is usable here, or None when one is.
+
+    With ``driver_only``, only the simulator switch and the CUDA driver are looked
+    at (before numba-cuda is installed).
+    """
     if simulator_on():
         return (
             f"{SIMULATOR_ENV} is set: Numba's CUDA simulator runs kernels in Python"
             " and times nothing of a GPU"
         )
-    if importlib.util.find_spec("numba_cuda") is None:
-        return "numba-cuda is not installed (pip install -e '.[cuda]')"
     if not _driver_loads():
         return "no CUDA driver on this machine (libcuda not found)"
+    if driver_only:
+        return None
+    if importlib.util.find_spec("numba_cuda") is None:
+        return "numba-cuda is not installed (pip install -e '.[cuda]')"
     if not gpu_usable():
         from numba import cuda
 
