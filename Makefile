@@ -22,6 +22,8 @@ test: $(STAMP)
 	# the full preset's float32 and d = 1000 cases, once each at n = 10
 	$(PY) -m pytest bench/test_step.py bench/test_reference.py --preset full \
 		--benchmark-disable -k "n10-" -q
+	# numba_cuda in Numba's CUDA simulator (read at import: a run of its own)
+	NUMBA_ENABLE_CUDASIM=1 $(PY) -m pytest tests_cuda -q
 
 # Quick grid with pytest-benchmark -> results/quick/
 bench: $(STAMP)
