@@ -292,6 +292,14 @@ class Resident:
         self.w, self._w_next = self._w_next, self.w
         self.b, self._b_next = self._b_next, self.b
 
+    def launched(self, epoch=0):
+        """Copy back ``(w_new, b_new, loss, ok)`` of the step launched last, from
+        ``epoch``, before ``advance``."""
+        w_new = self._w_next.copy_to_host()
+        b_new = float(self._b_next.copy_to_host()[0])
+        loss = float(self.losses[epoch : epoch + 1].copy_to_host()[0])
+        return w_new, b_new, loss, bool(self.status.copy_to_host()[0])
+
     def results(self):
         """Copy back ``(w, b, losses, ok)``: the current parameters, every loss."""
         w = self.w.copy_to_host()
