@@ -204,7 +204,8 @@ def update(w, b, lr, n, sums, w_new, b_new, losses, epoch, status):
         loss = sums[d + 1]
         b_new[0] = step_b
         losses[epoch] = loss / n
-        fine = all_ok and sums[d + 2] == 0.0
+        # all_ok is an int32; compared, so that ``and`` sees booleans only
+        fine = all_ok != 0 and sums[d + 2] == 0.0
         fine = fine and abs(loss) < math.inf and abs(step_b) < math.inf
         if not fine:
             status[0] = 0
