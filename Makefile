@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+CUDA_STAMP := $(VENV)/.installed-cuda
 
-.PHONY: venv test bench bench-full bench-pyperf readme clean
+.PHONY: venv test bench bench-full bench-gpu bench-pyperf readme clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +22,8 @@ test: $(STAMP)
 	# the full preset's float32 and d = 1000 cases, once each at n = 10
 	$(PY) -m pytest bench/test_step.py bench/test_reference.py --preset full \
 		--benchmark-disable -k "n10-" -q
+	# numba_cuda in Numba's CUDA simulator (read at import: a run of its own)
+	NUMBA_ENABLE_CUDASIM=1 $(PY) -m pytest tests_cuda -q
 
 # Quick grid with pytest-benchmark -> results/quick/
 bench: $(STAMP)
@@ -29,6 +32,17 @@ bench: $(STAMP)
 # The reference grid -> results/full/
 bench-full: $(STAMP)
 	$(PY) -m bench run --preset full
+
+# numba_cuda beside the compiled CPU loops on a CUDA GPU -> results/gpu/ (3 to 5
+# minutes). Stops at once, with the reason, where there is no GPU.
+bench-gpu: $(CUDA_STAMP)
+	$(PY) -m bench run --preset gpu
+
+# numba-cuda with the CUDA libraries, installed only once a driver is found
+$(CUDA_STAMP): $(STAMP)
+	@$(PY) -m bench gpu --driver
+	$(PY) -m pip install --quiet -e '.[test,plot,cuda]'
+	touch $(CUDA_STAMP)
 
 # The quick grid under pyperf, one JSON per implementation -> results/pyperf/
 bench-pyperf: $(STAMP)

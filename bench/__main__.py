@@ -3,6 +3,7 @@
 python -m bench run [--preset quick|full] [-- PYTEST_ARGS...]
 python -m bench report [--input JSON] [--out DIR] [--pyperf DIR_OR_FILE ...]
                        [--readme README.md] [--no-plots]
+python -m bench gpu [--driver]
 """
 
 import argparse
@@ -26,6 +27,12 @@ def main(argv=None):
     perf.add_argument("--impl", nargs="*", default=None, help="default: all")
     rep = sub.add_parser("report", help="tables and plots from a benchmark JSON")
     add_arguments(rep)
+    gpu = sub.add_parser("gpu", help="exit 1, with the reason, if no GPU is usable")
+    gpu.add_argument(
+        "--driver",
+        action="store_true",
+        help="look for the CUDA driver only (before numba-cuda is installed)",
+    )
     args = parser.parse_args(argv)
     if args.command == "run":
         from bench.run import run_pytest_benchmark
@@ -38,6 +45,12 @@ def main(argv=None):
         return run_pyperf(args.preset, args.out, args.fast, args.impl)
     if args.command == "report":
         return run_cli(args)
+    if args.command == "gpu":
+        from kernels._gpu import why_no_gpu
+
+        reason = why_no_gpu(driver_only=args.driver)
+        print(f"no GPU: {reason}" if reason else "a CUDA GPU is usable")
+        return 1 if reason else 0
     return 2
 
 

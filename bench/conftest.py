@@ -1,5 +1,7 @@
 """pytest-benchmark plumbing: the grid, thread settings, and what the JSON records."""
 
+from pathlib import Path
+
 import pytest
 
 from bench.environment import describe, limit_blas_threads
@@ -30,8 +32,21 @@ def pytest_generate_tests(metafunc):
         all_cases = cases(_preset(metafunc.config))
         metafunc.parametrize("case", all_cases, ids=[c.id for c in all_cases])
     if "ref_case" in metafunc.fixturenames:
-        refs = cases(_preset(metafunc.config), impls=REFERENCES)
+        preset = _preset(metafunc.config)
+        refs = cases(preset, impls=preset.reference_names(REFERENCES))
         metafunc.parametrize("ref_case", refs, ids=[c.id for c in refs])
+    if "device_case" in metafunc.fixturenames:
+        preset = _preset(metafunc.config)
+        rows = cases(preset, impls=preset.device_rows, on_gpu=preset.device_rows)
+        metafunc.parametrize("device_case", rows, ids=[c.id for c in rows])
+
+
+def pytest_ignore_collect(collection_path, config):
+    # The GPU rows exist only in presets that ask for them: the CPU presets must not
+    # list them, not even as skipped, so that their results are the same anywhere.
+    if Path(collection_path).name == "test_gpu.py":
+        return not _preset(config).device_rows
+    return None
 
 
 def pytest_benchmark_update_machine_info(config, machine_info):

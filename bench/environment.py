@@ -3,9 +3,11 @@
 BLAS runs on one thread by default, so that the single-threaded loops are compared
 with single-threaded NumPy. ``LOOPBENCH_BLAS_THREADS=all`` leaves BLAS its default
 (all cores); a number sets that many threads. Numba's own threads
-(``numba_parallel``) follow Numba's ``NUMBA_NUM_THREADS``.
+(``numba_parallel``) follow Numba's ``NUMBA_NUM_THREADS``. Where a GPU is usable,
+its name and compute capability are recorded too.
 """
 
+import importlib.metadata
 import os
 import platform
 from functools import cache
@@ -14,6 +16,8 @@ import llvmlite
 import numba
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
+
+from kernels._gpu import gpu_usable
 
 BLAS_THREADS_ENV = "LOOPBENCH_BLAS_THREADS"
 
@@ -76,8 +80,35 @@ def numba_threading_layer():
         return f"not started (requested: {numba.config.THREADING_LAYER})"
 
 
+def gpu_description():
+    """The GPU that ``numba_cuda`` runs on, or None (no GPU, or the simulator)."""
+    if not gpu_usable():
+        return None
+    from numba import cuda
+
+    device = cuda.get_current_device()
+    name = device.name
+    return {
+        "name": name.decode() if isinstance(name, bytes) else str(name),
+        "compute_capability": ".".join(str(v) for v in device.compute_capability),
+        "numba_cuda": importlib.metadata.version("numba-cuda"),
+    }
+
+
 def describe():
-    """Everything about this process that a timing depends on, JSON-serializable."""
+    """Everything about this process that a timing depends on, JSON-serializable.
+
+    A ``gpu`` entry (``gpu_description``) only where a GPU is usable, so that the
+    records of runs without one keep their keys.
+    """
+    info = _describe_cpu()
+    gpu = gpu_description()
+    if gpu is not None:
+        info["gpu"] = gpu
+    return info
+
+
+def _describe_cpu():
     setting = blas_threads_setting()
     return {
         "cpu": cpu_name(),

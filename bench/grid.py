@@ -4,6 +4,12 @@ Everything that times the step (the pytest-benchmark cases, the pyperf suite) an
 report that reads the results takes its sizes from here. A preset is chosen with
 ``--preset NAME`` (pytest and pyperf) or the ``LOOPBENCH_PRESET`` environment variable;
 ``quick`` is the default.
+
+The CPU presets (``quick``, ``full``) time every registered implementation that runs
+on the CPU, whatever the machine, so that their results have the same rows
+everywhere. The ``gpu`` preset times ``numba_cuda`` beside the compiled CPU loops
+and the device rows of ``bench/device.py``; without a usable GPU its GPU cases are
+skipped with the reason (``python -m bench run --preset gpu`` refuses to start).
 """
 
 import os
@@ -14,6 +20,7 @@ import numpy as np
 
 from bench.data import make_problem
 from kernels import IMPLEMENTATIONS
+from kernels._gpu import why_no_gpu
 
 PRESET_ENV = "LOOPBENCH_PRESET"
 DEFAULT_PRESET = "quick"
@@ -30,6 +37,10 @@ DATA_SEED = 0
 # up to this many elements of X (n * d) per preset; larger cases are reported as
 # skipped, not silently dropped.
 SLOW_IMPLEMENTATIONS = ("python", "numpy_per_sample")
+
+# Implementations that run on a GPU. They are timed only by presets that name them,
+# and registered only where they can run (kernels._gpu).
+DEVICE_IMPLEMENTATIONS = ("numba_cuda",)
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,18 @@ class Preset:
     max_time : float
         Seconds pytest-benchmark spends on each case (``--benchmark-max-time``;
         ``python -m bench run`` passes it): more rounds, a steadier median.
+    sample_sizes, feature_dims, extra_sizes : tuple
+        The grid the limits above cut from: sizes ``n`` and ``d`` (all pairs), and
+        (n, d) points off it.
+    impls : tuple of str or None
+        Implementations to time, those registered here in this order; None: every
+        registered implementation that runs on the CPU. A device implementation
+        named here is listed (skipped with the reason) even where it is not
+        registered.
+    references : tuple of str or None
+        Reference rows of ``bench/references.py``; None: all of them.
+    device_rows : tuple of str
+        Rows of ``bench/device.py`` (GPU references), skipped without a GPU.
     """
 
     name: str
@@ -61,13 +84,40 @@ class Preset:
     slow_max_elements: int
     dtypes: tuple = ("float64",)
     max_time: float = 0.5
+    sample_sizes: tuple = SAMPLE_SIZES
+    feature_dims: tuple = FEATURE_DIMS
+    extra_sizes: tuple = EXTRA_SIZES
+    impls: tuple | None = None
+    references: tuple | None = None
+    device_rows: tuple = ()
+
+    @property
+    def needs_gpu(self):
+        """The preset times anything on a GPU."""
+        return bool(self.device_rows) or any(
+            impl in DEVICE_IMPLEMENTATIONS for impl in self.implementations()
+        )
+
+    def implementations(self):
+        """Names of the implementations this preset times, in order."""
+        if self.impls is None:
+            return [i for i in IMPLEMENTATIONS if i not in DEVICE_IMPLEMENTATIONS]
+        return [
+            i for i in self.impls if i in IMPLEMENTATIONS or i in DEVICE_IMPLEMENTATIONS
+        ]
+
+    def reference_names(self, available):
+        """The reference rows of ``available`` (names) that this preset times."""
+        if self.references is None:
+            return list(available)
+        return [r for r in self.references if r in available]
 
     def sizes(self):
         """The (n_samples, n_features) points of this preset, smallest n first."""
-        grid = [(n, d) for n in SAMPLE_SIZES for d in FEATURE_DIMS]
+        grid = [(n, d) for n in self.sample_sizes for d in self.feature_dims]
         return sorted(
             (n, d)
-            for n, d in grid + list(EXTRA_SIZES)
+            for n, d in grid + list(self.extra_sizes)
             if n <= self.max_samples
             and d <= self.max_features
             and n * d <= self.max_elements
@@ -90,6 +140,22 @@ PRESETS = {
         slow_max_elements=1_000_000,
         dtypes=("float64", "float32"),
         max_time=1.0,
+    ),
+    # numba_cuda with its transfer, beside the compiled CPU loops on the same
+    # machine, up to 1e7 x 100 (8 GB of float64): about 3 to 5 minutes on 16 cores.
+    "gpu": Preset(
+        "gpu",
+        max_samples=10_000_000,
+        max_features=100,
+        max_elements=1_000_000_000,
+        slow_max_elements=0,
+        dtypes=("float64", "float32"),
+        sample_sizes=(10_000, 100_000, 1_000_000, 10_000_000),
+        feature_dims=(10, 100),
+        extra_sizes=(),
+        impls=("numpy", "numba", "numba_simd", "numba_parallel", "numba_cuda"),
+        references=("x_sum", "stream_one", "stream_all"),
+        device_rows=("cuda_resident", "cuda_load", "cuda_h2d"),
     ),
 }
 
@@ -126,12 +192,17 @@ class Case:
         return f"{self.impl}-n{self.n}-d{self.d}{suffix}"
 
 
-def cases(preset, impls=None):
+def cases(preset, impls=None, on_gpu=()):
     """All cases of ``preset``, grouped by size and dtype, implementations inner.
 
-    Slow implementations beyond ``preset.slow_max_elements`` get a ``skip_reason``.
+    ``impls`` defaults to ``preset.implementations()``. Slow implementations beyond
+    ``preset.slow_max_elements`` get a ``skip_reason``, and so do device
+    implementations and the names in ``on_gpu`` where no GPU is usable.
     """
-    impls = list(IMPLEMENTATIONS) if impls is None else list(impls)
+    impls = preset.implementations() if impls is None else list(impls)
+    no_gpu = None
+    if any(i in DEVICE_IMPLEMENTATIONS or i in on_gpu for i in impls):
+        no_gpu = why_no_gpu()
     out = []
     for dtype in preset.dtypes:
         for n, d in preset.sizes():
@@ -142,6 +213,8 @@ def cases(preset, impls=None):
                         f"too slow for this preset: {impl} runs up to n*d = "
                         f"{preset.slow_max_elements:.0e} in {preset.name!r}"
                     )
+                elif no_gpu and (impl in DEVICE_IMPLEMENTATIONS or impl in on_gpu):
+                    skip = f"no GPU: {no_gpu}"
                 out.append(Case(impl, n, d, dtype, skip))
     return out
 

@@ -17,7 +17,7 @@ import pytest
 
 from bench.grid import get_preset
 from bench.report.cli import report_after_run
-from kernels import IMPLEMENTATIONS
+from kernels._gpu import why_no_gpu
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
@@ -40,11 +40,17 @@ def run_pytest_benchmark(preset_name=None, out_dir=None, pytest_args=()):
     -------
     exit_code : int
         pytest's exit code; after a complete run, the report's (``bench.report``
-        writes its tables and plots next to the JSON).
+        writes its tables and plots next to the JSON). 1 at once for a preset that
+        needs a GPU where none is usable.
     json_path : Path or None
         The results, or None when the run did not complete.
     """
     preset = get_preset(preset_name)
+    no_gpu = why_no_gpu() if preset.needs_gpu else None
+    if no_gpu:
+        # before minutes of CPU cases whose GPU rows would all be skipped
+        print(f"preset {preset.name!r} needs a GPU; none here: {no_gpu}")
+        return 1, None
     out_dir = Path(out_dir) if out_dir else RESULTS / preset.name
     out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / JSON_NAME
@@ -95,7 +101,7 @@ def run_pyperf(preset_name=None, out_dir=None, fast=False, impls=None):
     preset = get_preset(preset_name)
     out_dir = Path(out_dir) if out_dir else RESULTS / "pyperf"
     out_dir.mkdir(parents=True, exist_ok=True)
-    for impl in impls or IMPLEMENTATIONS:
+    for impl in impls or preset.implementations():
         final = out_dir / f"{impl}.json"
         tmp = out_dir / f".{impl}.json.partial"
         tmp.unlink(missing_ok=True)

@@ -24,9 +24,11 @@ anything else real is computed in float64; bad input raises ``TypeError`` or
 
 ``IMPLEMENTATIONS`` maps a name to an ``Implementation``: call it like ``step``, or
 use its ``step`` and ``train``. Adding one is a module with a ``step`` and a
-``train`` plus one line below.
+``train`` plus one line below. ``numba_cuda`` is there only where it can run: on a
+GPU, or in Numba's CUDA simulator (``NUMBA_ENABLE_CUDASIM=1``).
 """
 
+import importlib
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -38,6 +40,7 @@ from kernels import (
     numpy_vectorized,
     python_loop,
 )
+from kernels._gpu import cuda_usable
 from kernels.logistic import neg_log_loss, sigmoid
 
 
@@ -60,6 +63,17 @@ class Implementation:
         return self.module.step(w, b, X, y, lr)
 
 
+def usable_here(name, module_name, usable):
+    """``(Implementation,)`` when ``usable()`` says it can run here, else ``()``.
+
+    For implementations that need hardware or packages the suite does not require;
+    their module is imported only when usable.
+    """
+    if not usable():
+        return ()
+    return (Implementation(name, importlib.import_module(module_name)),)
+
+
 IMPLEMENTATIONS = {
     impl.name: impl
     for impl in (
@@ -69,6 +83,7 @@ IMPLEMENTATIONS = {
         Implementation("numba_simd", numba_simd),
         Implementation("numba_parallel", numba_parallel),
         Implementation("numpy_per_sample", numpy_per_sample),
+        *usable_here("numba_cuda", "kernels.numba_cuda", cuda_usable),
     )
 }
 
