@@ -39,7 +39,10 @@ def own_kernel():
     """A kernel manager for ``sys.executable``: no kernel folder is searched, so
     only ipykernel's built-in spec exists."""
     specs = KernelSpecManager(kernel_dirs=[])
-    return AsyncKernelManager(kernel_name="python3", kernel_spec_manager=specs)
+    # local sockets (ipc), not TCP: nothing listens on the network while it runs
+    return AsyncKernelManager(
+        kernel_name="python3", kernel_spec_manager=specs, transport="ipc"
+    )
 
 
 def execute(small=False, notebook=NOTEBOOK, timeout=CELL_TIMEOUT):
