@@ -5,8 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CUDA_STAMP := $(VENV)/.installed-cuda
+# the lesson extra (nbconvert for the HTML page), on top of the test install
+LESSON_STAMP := $(VENV)/.installed-lesson
 
-.PHONY: venv test bench bench-full bench-gpu bench-pyperf readme clean
+.PHONY: venv test bench bench-full bench-gpu bench-pyperf readme lesson clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +16,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+$(LESSON_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,plot,lesson]'
+	touch $(LESSON_STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -53,6 +59,10 @@ bench-pyperf: $(STAMP)
 readme: $(STAMP)
 	$(PY) -m bench report --input results/full/bench.json --pyperf results/pyperf \
 		--readme README.md
+
+# Execute the lesson notebook on this machine -> results/lesson/lesson.html
+lesson: $(LESSON_STAMP)
+	$(PY) -m lesson --out results/lesson/lesson.html
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .benchmarks

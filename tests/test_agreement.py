@@ -4,8 +4,8 @@ What this module proves
 -----------------------
 - All implementations in ``kernels.IMPLEMENTATIONS`` return the same
   ``(w_new, b_new, loss)`` (float64 to ``rtol=1e-10``, float32 to ``rtol=1e-4``,
-  with the absolute tolerance of ``conftest.step_scales``) over shapes from (1, 1)
-  to a few thousand samples or features.
+  with the absolute tolerance of ``kernels.agreement.step_scales``) over shapes
+  from (1, 1) to a few thousand samples or features.
 - The answer does not depend on memory layout: C order, Fortran order, strided and
   negatively strided views of ``X``, non-contiguous ``y`` and ``w``; read-only
   arrays give the very same bits as writable ones.

@@ -12,52 +12,19 @@ generated for this machine and checks that:
 - the forward and backward loops over a block hold packed vector code too.
 
 x86-64 only (the instruction names are x86's); skipped elsewhere, with the reason.
+The assembly is read by ``kernels.assembly``.
 """
 
-import platform
 import re
 
 import numpy as np
 import pytest
-from numba import njit, typeof
 
 from bench.data import make_problem
 from kernels import numba_loop, numba_simd
+from kernels.assembly import CALL, LIBM, PACKED, X86_64, native_asm
 
-pytestmark = pytest.mark.skipif(
-    platform.machine().lower() not in ("x86_64", "amd64"),
-    reason="reads x86-64 assembly",
-)
-
-# a packed (vector) floating-point operation on 128-, 256- or 512-bit registers
-PACKED = re.compile(
-    r"^\s*v(?:add|sub|mul|div|fmadd\w*|fnmadd\w*|fmsub\w*|max|min|blendv)p[sd]\s"
-    r".*%[xyz]mm",
-    re.MULTILINE,
-)
-CALL = re.compile(r"^\s*call\w*\s+(.*)$", re.MULTILINE)
-# the address of a C library math function, loaded for an indirect call
-LIBM = re.compile(r"\$(exp|log|log1p|floor|pow)f?\b")
-
-
-def native_asm(func, *args):
-    """The assembly of ``func``'s own machine code for the types of ``args``.
-
-    Numba does not show the assembly of code it loaded from its on-disk cache, so
-    the function is compiled afresh here, with the same options minus the cache.
-    Of the listing, only the native function is kept, not the CPython wrapper
-    Numba adds after it (which calls into the interpreter to box and unbox).
-    """
-    options = {k: v for k, v in func.targetoptions.items() if k != "cache"}
-    options.pop("nopython", None)  # implied by njit
-    fresh = njit(**options)(func.py_func)
-    fresh(*args)
-    asm = fresh.inspect_asm(tuple(typeof(a) for a in args))
-    name = func.py_func.__qualname__
-    mangled = re.search(rf"^(_ZN\w*{len(name)}{name}\w*):$", asm, re.MULTILINE)
-    assert mangled, f"no native function {name} in the listing"
-    body = asm[mangled.end() :]
-    return body[: body.index(".Lfunc_end")]
+pytestmark = pytest.mark.skipif(not X86_64, reason="reads x86-64 assembly")
 
 
 def block_args(dtype):
