@@ -8,6 +8,14 @@ def pytest_addoption(parser):
         help="benchmark grid preset (bench/grid.py): quick or full;"
         " default $LOOPBENCH_PRESET, else quick",
     )
+    parser.addoption(
+        "--passes",
+        type=int,
+        default=None,
+        help="time the benchmark grid this many times, passes outermost, each"
+        " case with --benchmark-max-time per pass (python -m bench run: the"
+        " preset's passes); default 1",
+    )
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,12 +1,16 @@
-"""pytest-benchmark plumbing: the grid, thread settings, and what the JSON records."""
+"""pytest-benchmark plumbing: the grid, its passes, thread settings, and what the
+JSON records."""
 
+import os
 from pathlib import Path
 
 import pytest
 
 from bench.environment import describe, limit_blas_threads
-from bench.grid import cases, get_preset
+from bench.grid import WARMUP_ITERATIONS, cases, get_preset
+from bench.passes import SAMPLE_PER_PASS, merge_passes, order_key
 from bench.references import REFERENCES
+from kernels import IMPLEMENTATIONS
 
 _limiter = None
 
@@ -27,17 +31,22 @@ def _preset(config):
     return get_preset(config.getoption("preset"))
 
 
+def _passes(config):
+    return config.getoption("passes") or 1
+
+
 def pytest_generate_tests(metafunc):
+    preset, passes = _preset(metafunc.config), _passes(metafunc.config)
     if "case" in metafunc.fixturenames:
-        all_cases = cases(_preset(metafunc.config))
+        all_cases = cases(preset, passes=passes)
         metafunc.parametrize("case", all_cases, ids=[c.id for c in all_cases])
     if "ref_case" in metafunc.fixturenames:
-        preset = _preset(metafunc.config)
-        refs = cases(preset, impls=preset.reference_names(REFERENCES))
+        refs = cases(preset, impls=preset.reference_names(REFERENCES), passes=passes)
         metafunc.parametrize("ref_case", refs, ids=[c.id for c in refs])
     if "device_case" in metafunc.fixturenames:
-        preset = _preset(metafunc.config)
-        rows = cases(preset, impls=preset.device_rows, on_gpu=preset.device_rows)
+        rows = cases(
+            preset, impls=preset.device_rows, on_gpu=preset.device_rows, passes=passes
+        )
         metafunc.parametrize("device_case", rows, ids=[c.id for c in rows])
 
 
@@ -49,16 +58,50 @@ def pytest_ignore_collect(collection_path, config):
     return None
 
 
+def pytest_collection_modifyitems(config, items):
+    # One pass over the whole grid after the other; within a pass the cases of a
+    # group (implementations and reference rows) one after the other.
+    preset = _preset(config)
+    groups = {(c.dtype, c.n, c.d): i for i, c in enumerate(cases(preset, ["_"]))}
+    positions = {name: i for i, name in enumerate([*IMPLEMENTATIONS, *REFERENCES])}
+
+    def key(item):
+        params = getattr(item, "callspec", None)
+        params = params.params if params is not None else {}
+        case = next(
+            (params[k] for k in ("case", "ref_case", "device_case") if k in params),
+            None,
+        )
+        if case is None:
+            return (0,)
+        return (1, *order_key(case, groups, positions))
+
+    items[:] = sorted(items, key=key)
+
+
 def pytest_benchmark_update_machine_info(config, machine_info):
     machine_info["loopbench"] = describe()
 
 
 def pytest_benchmark_update_json(config, benchmarks, output_json):
-    output_json["loopbench"] = {"preset": _preset(config).name}
-    # The raw per-round times (stats["data"]) would make the JSON hundreds of MB;
-    # the summary statistics pytest-benchmark computed from them stay.
-    for bench in output_json["benchmarks"]:
-        bench["stats"].pop("data", None)
+    passes = _passes(config)
+    output_json["loopbench"] = {
+        "preset": _preset(config).name,
+        "passes": passes,
+        "max_time_per_pass": float(config.getoption("benchmark_max_time")),
+        "order": "passes outermost; a group's cases together, reversed every"
+        " second pass",
+        "rounds_sample_per_pass": SAMPLE_PER_PASS,
+        "gc_disabled_while_timing": bool(config.getoption("benchmark_disable_gc")),
+        "cpu_affinity": sorted(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else None,
+        "warmup_iterations": WARMUP_ITERATIONS,
+    }
+    # The raw per-round times (stats["data"]) would make the JSON hundreds of MB:
+    # each case keeps pytest-benchmark's statistics of all its rounds, its
+    # per-pass medians and a small sample of rounds (bench/passes.py).
+    output_json["benchmarks"] = merge_passes(output_json["benchmarks"])
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ skipped with the reason (``python -m bench run --preset gpu`` refuses to start).
 """
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -32,6 +32,8 @@ EXTRA_SIZES = ((20, 3),)
 
 LEARNING_RATE = 0.1
 DATA_SEED = 0
+# Calls of every case before pytest-benchmark's clock starts (its warmup).
+WARMUP_ITERATIONS = 100
 
 # Implementations that run the interpreter once per sample (or per element) only run
 # up to this many elements of X (n * d) per preset; larger cases are reported as
@@ -61,8 +63,9 @@ class Preset:
     dtypes : tuple of str
         Floating-point types of X, ``"float64"`` first.
     max_time : float
-        Seconds pytest-benchmark spends on each case (``--benchmark-max-time``;
-        ``python -m bench run`` passes it): more rounds, a steadier median.
+        Seconds pytest-benchmark spends on each case in all (``python -m bench run``
+        passes ``--benchmark-max-time`` = ``max_time / passes``): more rounds, a
+        steadier median.
     sample_sizes, feature_dims, extra_sizes : tuple
         The grid the limits above cut from: sizes ``n`` and ``d`` (all pairs), and
         (n, d) points off it.
@@ -75,6 +78,11 @@ class Preset:
         Reference rows of ``bench/references.py``; None: all of them.
     device_rows : tuple of str
         Rows of ``bench/device.py`` (GPU references), skipped without a GPU.
+    passes : int
+        How many times ``python -m bench run`` times the whole grid, each pass a
+        short one (``--passes``). A neighbour that slows the machine for a few
+        seconds then lands in one pass, and the spread of a case's per-pass
+        medians shows it: the report's intervals are computed from them.
     """
 
     name: str
@@ -90,6 +98,7 @@ class Preset:
     impls: tuple | None = None
     references: tuple | None = None
     device_rows: tuple = ()
+    passes: int = 5
 
     @property
     def needs_gpu(self):
@@ -173,13 +182,18 @@ def get_preset(name=None):
 
 @dataclass(frozen=True)
 class Case:
-    """One timed call: an implementation at one size and dtype."""
+    """One timed call: an implementation at one size and dtype.
+
+    ``pass_no`` (1, 2, ...) is the pass over the grid it belongs to when the grid is
+    timed in several passes, None when it is timed once.
+    """
 
     impl: str
     n: int
     d: int
     dtype: str
     skip_reason: str | None = None
+    pass_no: int | None = None
 
     @property
     def group(self):
@@ -189,16 +203,26 @@ class Case:
     @property
     def id(self):
         suffix = "" if self.dtype == "float64" else f"-{self.dtype}"
+        if self.pass_no is not None:
+            suffix += f"-pass{self.pass_no}"
         return f"{self.impl}-n{self.n}-d{self.d}{suffix}"
 
 
-def cases(preset, impls=None, on_gpu=()):
+def cases(preset, impls=None, on_gpu=(), passes=1):
     """All cases of ``preset``, grouped by size and dtype, implementations inner.
 
     ``impls`` defaults to ``preset.implementations()``. Slow implementations beyond
     ``preset.slow_max_elements`` get a ``skip_reason``, and so do device
-    implementations and the names in ``on_gpu`` where no GPU is usable.
+    implementations and the names in ``on_gpu`` where no GPU is usable. With
+    ``passes`` > 1 the grid is repeated that many times, passes outermost, each
+    case with its ``pass_no``.
     """
+    if passes > 1:
+        return [
+            replace(case, pass_no=p)
+            for p in range(1, passes + 1)
+            for case in cases(preset, impls, on_gpu)
+        ]
     impls = preset.implementations() if impls is None else list(impls)
     no_gpu = None
     if any(i in DEVICE_IMPLEMENTATIONS or i in on_gpu for i in impls):

@@ -6,12 +6,12 @@ numba's time next to scikit-learn's and next to the time to read ``X`` once.
 
 import pytest
 
-from bench.grid import LEARNING_RATE, problem
+from bench.grid import LEARNING_RATE, WARMUP_ITERATIONS, problem
 from bench.references import REFERENCES, unavailable
 from bench.test_step import record_case
 
 
-@pytest.mark.benchmark(warmup=True, warmup_iterations=100)
+@pytest.mark.benchmark(warmup=True, warmup_iterations=WARMUP_ITERATIONS)
 def test_reference(benchmark, ref_case, preset):
     if unavailable(ref_case.impl):
         pytest.skip(unavailable(ref_case.impl))

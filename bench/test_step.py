@@ -10,7 +10,7 @@ import pytest
 
 from bench.allocations import peak_allocated
 from bench.environment import blas_threads_setting
-from bench.grid import LEARNING_RATE, problem
+from bench.grid import LEARNING_RATE, WARMUP_ITERATIONS, problem
 from kernels import IMPLEMENTATIONS
 
 
@@ -33,9 +33,11 @@ def record_case(benchmark, case, preset, call, args, reference=False):
         numba_threads=numba.get_num_threads(),
         alloc_bytes=peak_allocated(call, *args),
     )
+    if case.pass_no is not None:
+        benchmark.extra_info["pass"] = case.pass_no
 
 
-@pytest.mark.benchmark(warmup=True, warmup_iterations=100)
+@pytest.mark.benchmark(warmup=True, warmup_iterations=WARMUP_ITERATIONS)
 def test_step(benchmark, case, preset):
     if case.skip_reason:
         pytest.skip(case.skip_reason)
