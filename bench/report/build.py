@@ -25,6 +25,7 @@ from bench.report.costs import cost_model, cost_model_csv
 from bench.report.crossovers import crossovers, crossovers_csv
 from bench.report.document import render_summary_md
 from bench.report.files import write_atomic
+from bench.report.intervals import NO_INTERVAL, has_intervals
 from bench.report.model import Run, load_run
 from bench.report.pyperf_medians import load_pyperf, pyperf_files, render_pyperf
 from bench.report.readme import readme_blocks, updated_readme
@@ -90,6 +91,11 @@ def make_report(
             f"{out_dir}: cannot create folder ({exc.strerror or exc})"
         ) from None
     report = Report(run, costs, crossings)
+    if not has_intervals(run):
+        report.notes.append(
+            f"{NO_INTERVAL} (time it with `python -m bench run`): ratios are shown"
+            " without interval, and winners are the medians' order"
+        )
     files = {
         SUMMARY_MD: render_summary_md(run, costs, crossings),
         SUMMARY_CSV: summary_csv(run),

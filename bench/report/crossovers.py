@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from bench.report.comparisons import speedup_pairs
 from bench.report.formatting import fmt_count, heading, md_table, to_csv
+from bench.report.intervals import speedup
 
 
 @dataclass(frozen=True)
@@ -102,20 +103,34 @@ def measured_crossover(run, dtype, a, b):
     """Where the faster of ``a`` and ``b`` changes in the measured grid.
 
     The winner at the largest measured n * d is the asymptotic one; the answer is
-    the smallest measured n * d from which it wins at every measured size.
+    the smallest measured n * d from which it wins at every measured size. Only
+    called verdicts count (``bench/report/intervals.py``): a tie neither confirms
+    nor breaks a winner's run, and the text says how many were left out.
 
     Returns
     -------
     elements : int or None
     text : str
     """
-    pts = []
+    pts, ties = [], 0
     for n, d in run.sizes(dtype):
-        ta, tb = run.median(a, dtype, n, d), run.median(b, dtype, n, d)
-        if ta is not None and tb is not None:
-            pts.append((n * d, a if ta < tb else b))
+        r = speedup(run, a, b, dtype, n, d)
+        if r is None:
+            continue
+        if r.sign == 0:
+            ties += 1
+        else:
+            pts.append((n * d, a if r.sign > 0 else b))
     if not pts:
-        return None, "not measured together"
+        return None, "not measured together" if not ties else "ties at every size"
+    start, text = _winner_change(pts, a, b)
+    if ties:
+        text += f"; {ties} {'tie' if ties == 1 else 'ties'} left out"
+    return start, text
+
+
+def _winner_change(pts, a, b):
+    """``measured_crossover`` for called verdicts ``[(n * d, winner)]``."""
     by_size = {}
     for x, winner in pts:
         by_size.setdefault(x, set()).add(winner)

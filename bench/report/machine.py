@@ -101,4 +101,23 @@ def describe_environment(data):
         ),
         ("Commit", _commit(data.get("commit_info"))),
         ("pytest-benchmark", or_unknown(data.get("version"))),
+        *_timing_settings(data.get("loopbench")),
+    ]
+
+
+def _timing_settings(settings):
+    """How the grid was timed (``bench/conftest.py``), for runs that say so."""
+    if not isinstance(settings, dict) or "passes" not in settings:
+        return []
+    per_pass = settings.get("max_time_per_pass")
+    per_pass = f", {per_pass} s a case each" if per_pass else ""
+    gc = settings.get("gc_disabled_while_timing")
+    return [
+        ("Passes over the grid", f"{or_unknown(settings['passes'])}{per_pass}"),
+        ("Order of the cases", or_unknown(settings.get("order"))),
+        (
+            "Garbage collector while timing",
+            UNKNOWN if gc is None else ("disabled" if gc else "enabled"),
+        ),
+        ("CPU affinity", or_unknown(settings.get("cpu_affinity"))),
     ]

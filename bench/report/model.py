@@ -5,8 +5,9 @@ This is the only module that knows the layout of the benchmark list (which
 is); ``bench/report/machine.py`` reads the machine description. Everything above
 works on ``Run``, ``Timing`` and ``CompileTiming`` and never sees the JSON.
 
-To carry more of each case's statistics (an interquartile range for confidence
-marks, say), add a field to ``Timing`` and fill it in ``_step_timing``.
+To carry more of each case's statistics, add a field to ``Timing`` and fill it in
+``_step_timing``; ``samples`` (the per-pass medians ``bench/passes.py`` keeps, for
+the intervals of ``bench/report/intervals.py``) is one.
 """
 
 import json
@@ -49,6 +50,8 @@ class Timing:
     alloc_bytes : int or None
         Peak bytes one call allocated (``bench/allocations.py``); None in runs
         that did not record it.
+    samples : tuple of float or None
+        The case's per-pass medians (seconds), None when the run kept none.
     """
 
     impl: str
@@ -59,6 +62,7 @@ class Timing:
     itemsize: int
     median: float
     alloc_bytes: int | None = None
+    samples: tuple | None = None
 
     @property
     def elements(self):
@@ -229,7 +233,30 @@ def _median_of(bench, path):
     return float(median)
 
 
-def _step_timing(extra, median, name, path):
+def _samples_of(bench, name, path):
+    kept = bench.get("loopbench")
+    if not isinstance(kept, dict) or "pass_medians" not in kept:
+        return None
+    values = kept["pass_medians"]
+    if (
+        not isinstance(values, list)
+        or not values
+        or not all(
+            isinstance(v, int | float)
+            and not isinstance(v, bool)
+            and math.isfinite(v)
+            and v > 0
+            for v in values
+        )
+    ):
+        raise ReportError(
+            f"{path}: benchmark {name!r}: loopbench.pass_medians must be a list of"
+            f" positive numbers (got {str(values)[:60]})"
+        )
+    return tuple(float(v) for v in values)
+
+
+def _step_timing(extra, median, name, path, samples=None):
     try:
         n, d = int(extra["n_samples"]), int(extra["n_features"])
         dtype = str(extra["dtype"])
@@ -246,7 +273,17 @@ def _step_timing(extra, median, name, path):
             f" itemsize={itemsize} alloc_bytes={alloc}"
         )
     reference = bool(extra.get("reference", False))
-    return Timing(str(extra["impl"]), reference, n, d, dtype, itemsize, median, alloc)
+    return Timing(
+        str(extra["impl"]),
+        reference,
+        n,
+        d,
+        dtype,
+        itemsize,
+        median,
+        alloc_bytes=alloc,
+        samples=samples,
+    )
 
 
 def parse_benchmarks(benchmarks, path):
@@ -279,7 +316,13 @@ def parse_benchmarks(benchmarks, path):
                 )
             )
         elif extra.keys() >= STEP_KEYS:
-            timing = _step_timing(extra, _median_of(bench, path), name, path)
+            timing = _step_timing(
+                extra,
+                _median_of(bench, path),
+                name,
+                path,
+                _samples_of(bench, name, path),
+            )
             key = (timing.impl, timing.dtype, timing.n, timing.d)
             if key in timings:
                 raise ReportError(

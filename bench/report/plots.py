@@ -16,6 +16,7 @@ import matplotlib.style
 import numpy as np
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from bench.report.common import (
     DASH,
@@ -29,6 +30,7 @@ from bench.report.common import (
 from bench.report.figures import planned_plots
 from bench.report.files import write_atomic
 from bench.report.formatting import fmt_count, fmt_sig
+from bench.report.intervals import fmt_ratio, has_intervals, speedup
 from kernels import IMPLEMENTATIONS
 
 STYLE = {
@@ -207,18 +209,23 @@ def plot_cost_model(run, costs, crossings, path, dpi=PLOT_DPI):
 
 def plot_speedup_heatmap(run, path, fast="numba", base="numpy", dpi=PLOT_DPI):
     """Heatmap over (n, d) of time(base) / time(fast), values written in the cells;
-    blue where ``fast`` is faster, red where it is slower."""
+    blue where ``fast`` is faster, red where it is slower, grey and hatched where
+    the two are a tie (``bench/report/intervals.py``), with the 95 % interval under
+    the value when the run has one."""
     fig, axes = panels(1, len(run.dtypes), size=(4.4, 3.4))
     for ax, dtype in zip(axes[0], run.dtypes, strict=True):
         sizes = run.sizes(dtype)
         ns = sorted({n for n, _ in sizes})
         ds = sorted({d for _, d in sizes})
+        found = {
+            (i, j): speedup(run, fast, base, dtype, n, d)
+            for i, n in enumerate(ns)
+            for j, d in enumerate(ds)
+        }
         ratio = np.full((len(ns), len(ds)), np.nan)
-        for i, n in enumerate(ns):
-            for j, d in enumerate(ds):
-                tf, tb = run.median(fast, dtype, n, d), run.median(base, dtype, n, d)
-                if tf is not None and tb is not None:
-                    ratio[i, j] = tb / tf
+        for (i, j), r in found.items():
+            if r is not None and r.sign != 0:
+                ratio[i, j] = r
         logs = np.ma.masked_invalid(np.log2(ratio))
         limit = max(1.0, float(np.abs(logs).max()) if logs.count() else 1.0)
         image = ax.imshow(
@@ -228,10 +235,19 @@ def plot_speedup_heatmap(run, path, fast="numba", base="numpy", dpi=PLOT_DPI):
             aspect="auto",
             origin="lower",
         )
-        for (i, j), value in np.ndenumerate(ratio):
-            text = DASH if np.isnan(value) else f"{fmt_sig(value, 2)}{TIMES}"
-            dark = not np.isnan(value) and abs(np.log2(value)) > 0.6 * limit
-            ax.text(j, i, text, ha="center", va="center", fontsize=7,
+        for (i, j), r in found.items():
+            if r is None:
+                ax.text(j, i, DASH, ha="center", va="center", fontsize=7)
+                continue
+            if r.sign == 0:
+                ax.add_patch(
+                    Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///",
+                              edgecolor="0.7", linewidth=0)
+                )  # fmt: skip
+            text = fmt_ratio(r, TIMES).replace(" [", "\n[")
+            dark = r.sign != 0 and abs(np.log2(r)) > 0.6 * limit
+            ax.text(j, i, text, ha="center", va="center",
+                    fontsize=6 if r.has_interval else 7,
                     color="white" if dark else "black")  # fmt: skip
         ax.set(
             xticks=range(len(ds)),
@@ -246,9 +262,10 @@ def plot_speedup_heatmap(run, path, fast="numba", base="numpy", dpi=PLOT_DPI):
         ticks = np.arange(-np.floor(limit), np.floor(limit) + 1)
         bar = fig.colorbar(image, ax=ax, ticks=ticks)
         bar.ax.set_yticklabels([f"{fmt_sig(2.0**t, 2)}{TIMES}" for t in ticks])
+    tie = "; grey, hatched, ~: a tie (95 % interval)" if has_intervals(run) else ""
     fig.suptitle(
         f"Speedup of {fast} over {base}: time({base}) / time({fast})\n"
-        f"blue: {fast} faster, red: {base} faster"
+        f"blue: {fast} faster, red: {base} faster{tie}"
     )
     return save(fig, path, dpi)
 

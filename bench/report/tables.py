@@ -15,6 +15,14 @@ from dataclasses import dataclass
 from bench.report.common import DASH, ROOFLINES, SKLEARN, STREAM_ONE, X_SUM
 from bench.report.comparisons import compiled, roofline, speedup_pairs
 from bench.report.formatting import fmt_cell, heading, md_table, to_csv
+from bench.report.intervals import (
+    Ratio,
+    fmt_ratio,
+    has_intervals,
+    interval_note,
+    speedup,
+    verdict_word,
+)
 
 
 @dataclass(frozen=True)
@@ -26,7 +34,8 @@ class Column:
     csv, md : str
         Header in the CSV (units in the name) and in Markdown.
     kind : str
-        ``int``, ``time`` (µs), ``ratio``, ``rate`` (GB/s) or ``share`` (fraction).
+        ``int``, ``time`` (µs), ``ratio`` (a ``Ratio`` where it has an interval),
+        ``rate`` (GB/s), ``share`` (fraction) or ``str``.
     tables : str
         The Markdown tables that show it: ``t`` time, ``r`` read rate, ``m``
         memory allocated.
@@ -51,10 +60,26 @@ def _time_us(impl):
 
 def _speedup(fast, base):
     def value(run, dtype, n, d):
-        tf, tb = run.median(fast, dtype, n, d), run.median(base, dtype, n, d)
-        return None if tf is None or tb is None else tb / tf
+        return speedup(run, fast, base, dtype, n, d)
 
     return value
+
+
+def _interval_columns(column):
+    """CSV-only columns of a speedup's interval and verdict."""
+
+    def part(read):
+        def value(run, dtype, n, d):
+            r = column.value(run, dtype, n, d)
+            return None if r is None else read(r)
+
+        return value
+
+    return [
+        Column(f"{column.csv}_low", "", "ratio", "", part(lambda r: r.low)),
+        Column(f"{column.csv}_high", "", "ratio", "", part(lambda r: r.high)),
+        Column(f"{column.csv}_verdict", "", "str", "", part(verdict_word)),
+    ]
 
 
 def _rate(impl):
@@ -121,6 +146,10 @@ def summary_columns(run):
             for i in ("numba", "numba_simd")
             if i in run.impls
         ]
+    if has_intervals(run):
+        cols += [
+            extra for c in cols if c.kind == "ratio" for extra in _interval_columns(c)
+        ]
     rated = [*run.impls, *(r for r in ROOFLINES if r in run.references)]
     cols += [Column(f"{i}_gb_per_s", i, "rate", "r", _rate(i)) for i in rated]
     if has_allocations(run):
@@ -162,7 +191,12 @@ def _group_table(columns, rows, dtype, table):
     picked = [i for i, c in enumerate(columns) if table in c.tables]
     headers = [columns[i].md for i in picked]
     cells = [
-        [fmt_cell(values[i], columns[i].kind) for i in picked]
+        [
+            fmt_ratio(values[i])
+            if isinstance(values[i], Ratio)
+            else fmt_cell(values[i], columns[i].kind)
+            for i in picked
+        ]
         for dt, values in rows
         if dt == dtype
     ]
@@ -208,6 +242,8 @@ def render_time_tables(run, level):
             "`stream_one` and `stream_all` read X once in a compiled loop, on one"
             " thread and on all."
         )
+    if has_intervals(run):
+        refs.append(interval_note())
     parts = [
         heading(level, "Time per step"),
         TIME_NOTE.format(dash=DASH, refs=" ".join(refs)).strip(),

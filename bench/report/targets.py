@@ -1,5 +1,6 @@
 """The performance targets: measured ratios of medians against the goals set for
-this project, met or missed.
+this project, met, missed, or (where the ratio's interval spans the goal) too close
+to call.
 
 A target is one ``Target`` of ``TARGETS``, checked in every dtype of the run: the
 time of ``slow`` over the time of ``fast`` at one size, or at every size of the
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from bench.report.common import DASH, SKLEARN, STREAM_ALL, STREAM_ONE
 from bench.report.formatting import fmt_cell, fmt_sig, heading, md_table
+from bench.report.intervals import METHOD, TIE, fmt_ratio, has_intervals, speedup
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,31 @@ def measured(run, target, dtype):
         t_slow = run.median(target.slow, dtype, n, d)
         if t_fast is None or t_slow is None:
             continue
-        ratio = t_slow / t_fast
-        if worst[0] is None or ratio < worst[0]:
+        ratio = speedup(run, target.fast, target.slow, dtype, n, d)
+        if worst[0] is None or _rank(ratio, target.goal) < _rank(worst[0], target.goal):
             worst = (ratio, (n, d))
     return worst
+
+
+def _rank(ratio, goal):
+    # the worst cell: a miss before a cell too close to call before a hit, then
+    # the smallest ratio
+    return (["missed", "too close", "met"].index(_verdict(ratio, goal)[0]), ratio)
+
+
+def _verdict(ratio, goal):
+    """``(kind, text)``: met, missed (by how much) or too close to call.
+
+    With an interval, met means its low end reaches the goal and missed that its
+    high end falls short; without one, the ratio itself decides.
+    """
+    low = ratio.low if ratio.has_interval else ratio
+    high = ratio.high if ratio.has_interval else ratio
+    if low >= goal:
+        return "met", "met"
+    if high < goal:
+        return "missed", f"missed by {fmt_cell(1 - ratio / goal, 'share')}"
+    return "too close", "too close to call: the interval spans the target"
 
 
 def target_rows(run):
@@ -94,12 +117,7 @@ def render_targets(run, level):
     """The performance targets, each with its measured ratio: met or missed."""
     rows = []
     for t, dtype, size, ratio in target_rows(run):
-        if ratio is None:
-            verdict = "not in this run"
-        elif ratio >= t.goal:
-            verdict = "met"
-        else:
-            verdict = f"missed by {fmt_cell(1 - ratio / t.goal, 'share')}"
+        verdict = "not in this run" if ratio is None else _verdict(ratio, t.goal)[1]
         if t.n is not None:
             where = f"{t.n:,} x {t.d:,}"
         else:
@@ -109,7 +127,7 @@ def render_targets(run, level):
                 t.what,
                 dtype,
                 where,
-                DASH if ratio is None else f"{fmt_sig(ratio, 3)}x",
+                DASH if ratio is None else fmt_ratio(ratio, "x").lstrip(TIE),
                 f"≥ {fmt_sig(t.goal, 2)}x",
                 verdict,
             ]
@@ -120,7 +138,13 @@ def render_targets(run, level):
             "Ratios of medians measured in this run: time of the slower / time of"
             " the faster; for a stream row, the faster one's rate of reading X as a"
             ' share of the stream\'s. "every cell" is the worst cell of the grid.'
-            ' "missed by" is the shortfall as a share of the target.',
+            ' "missed by" is the shortfall as a share of the target.'
+            + (
+                f" [low, high]: {METHOD}; met when the interval's low end reaches"
+                " the target, missed when its high end falls short."
+                if has_intervals(run)
+                else ""
+            ),
             md_table(
                 ["comparison", "dtype", "n x d", "measured", "target", ""],
                 rows,

@@ -1,0 +1,163 @@
+"""Ratios of medians with a 95 % interval, and the verdict the interval allows.
+
+A run timed in several passes (``bench/passes.py``) keeps each case's per-pass
+medians. A ratio of two cases' medians (a speedup, or NEW / BASE in ``python -m
+bench compare``) gets a 95 % percentile bootstrap interval from them
+(``scipy.stats.bootstrap``): the passes of each case are resampled, the ratio of
+the medians of the resampled passes is recomputed, and the middle 95 % of those
+ratios is the interval. Because the passes are minutes apart, the interval
+includes the machine's slow drift and its neighbours, not only the jitter between
+rounds taken back to back.
+
+A verdict is called only when the interval excludes 1 and the ratio is at least
+``MIN_EFFECT`` away from 1 (above ``1 + MIN_EFFECT`` or below its inverse);
+otherwise the two are a tie. Runs without per-pass medians (older runs, plain
+``pytest --benchmark-only``) give ratios without interval, and their verdicts are
+the medians' order, as before.
+
+The resampling is seeded, so the same JSON gives the same intervals, byte for byte.
+"""
+
+import math
+from functools import lru_cache
+
+import numpy as np
+from scipy import stats
+
+from bench.report.formatting import fmt_sig
+
+CONFIDENCE = 0.95
+MIN_EFFECT = 0.05
+# Fewer passes than this give no interval: a bootstrap of two values says little.
+MIN_PASSES = 3
+RESAMPLES = 9_999
+SEED = 0
+TIE = "~"
+METHOD = (
+    "95 % percentile bootstrap interval (`scipy.stats.bootstrap`,"
+    f" {RESAMPLES:,} resamples, seed {SEED}) of the ratio of medians, over each"
+    " case's per-pass medians"
+)
+NO_INTERVAL = "no interval: this run kept no per-pass samples"
+
+
+class Ratio(float):
+    """A ratio of medians, a float, with its 95 % interval when there is one.
+
+    Attributes
+    ----------
+    low, high : float or None
+        The interval's bounds; None when the runs kept no per-pass samples.
+    """
+
+    def __new__(cls, value, low=None, high=None):
+        self = super().__new__(cls, value)
+        self.low, self.high = low, high
+        return self
+
+    @property
+    def has_interval(self):
+        return self.low is not None
+
+    @property
+    def sign(self):
+        """+1: called above 1; -1: called below 1; 0: a tie.
+
+        Without an interval, the side of 1 the ratio is on (1 itself: -1), as
+        when a verdict was the order of two medians.
+        """
+        if not self.has_interval:
+            return 1 if self > 1 else -1
+        excludes_one = self.low > 1 or self.high < 1
+        large = abs(math.log(self)) >= math.log1p(MIN_EFFECT)
+        if not (excludes_one and large):
+            return 0
+        return 1 if self > 1 else -1
+
+
+def _medians_ratio(n_num):
+    def statistic(*samples, axis=-1):
+        medians = [np.median(s, axis=axis) for s in samples]
+        num = np.prod(medians[:n_num], axis=0)
+        return num / np.prod(medians[n_num:], axis=0)
+
+    return statistic
+
+
+@lru_cache(maxsize=4096)
+def _interval(num_samples, den_samples):
+    data = [np.asarray(s, dtype=float) for s in (*num_samples, *den_samples)]
+    if all(np.ptp(s) == 0 for s in data):
+        value = float(_medians_ratio(len(num_samples))(*data))
+        return value, value  # nothing varies: the bootstrap has nothing to resample
+    result = stats.bootstrap(
+        data,
+        _medians_ratio(len(num_samples)),
+        n_resamples=RESAMPLES,
+        confidence_level=CONFIDENCE,
+        method="percentile",
+        vectorized=True,
+        rng=np.random.default_rng(SEED),
+    )
+    ci = result.confidence_interval
+    return float(ci.low), float(ci.high)
+
+
+def ratio(num, den):
+    """The product of the ``num`` Timings' medians over that of the ``den``
+    Timings', with its interval when every Timing has enough per-pass medians.
+
+    Parameters
+    ----------
+    num, den : sequence of bench.report.model.Timing
+
+    Returns
+    -------
+    Ratio
+    """
+    value = math.prod(t.median for t in num) / math.prod(t.median for t in den)
+    samples = [t.samples for t in (*num, *den)]
+    if any(s is None or len(s) < MIN_PASSES for s in samples):
+        return Ratio(value)
+    low, high = _interval(tuple(samples[: len(num)]), tuple(samples[len(num) :]))
+    return Ratio(value, low, high)
+
+
+def speedup(run, fast, base, dtype, n, d):
+    """time(base) / time(fast) at one size, a Ratio, or None if one is missing."""
+    t_fast, t_base = run.get(fast, dtype, n, d), run.get(base, dtype, n, d)
+    if t_fast is None or t_base is None:
+        return None
+    return ratio([t_base], [t_fast])
+
+
+def has_intervals(run):
+    """Whether any case of ``run`` kept enough per-pass medians for an interval."""
+    return any(
+        t.samples is not None and len(t.samples) >= MIN_PASSES
+        for t in run.timings.values()
+    )
+
+
+def fmt_ratio(value, suffix=""):
+    """``11.6 [11.2, 12.0]``; a tie ``~1.02 [0.97, 1.08]``; no interval ``11.6``."""
+    text = f"{fmt_sig(value, 3)}{suffix}"
+    if not isinstance(value, Ratio) or not value.has_interval:
+        return text
+    mark = TIE if value.sign == 0 else ""
+    return f"{mark}{text} [{fmt_sig(value.low, 3)}, {fmt_sig(value.high, 3)}]"
+
+
+def verdict_word(value, above="faster", below="slower"):
+    """``above``, ``below`` or ``tie`` for a Ratio with an interval, else ``""``."""
+    if not isinstance(value, Ratio) or not value.has_interval:
+        return ""
+    return {1: above, -1: below, 0: "tie"}[value.sign]
+
+
+def interval_note():
+    """How to read an interval and a tie, for the tables' notes."""
+    return (
+        f"[low, high]: {METHOD}. ~: a tie, the interval includes 1 or the two are"
+        f" less than {MIN_EFFECT * 100:g} % apart; no winner is called."
+    )
