@@ -4,6 +4,7 @@ python -m bench run [--preset quick|full] [-- PYTEST_ARGS...]
 python -m bench report [--input JSON] [--out DIR] [--pyperf DIR_OR_FILE ...]
                        [--readme README.md] [--no-plots]
 python -m bench gpu [--driver]
+python -m bench compare BASE.json NEW.json [--out FILE] [--fail-slower PCT]
 """
 
 import argparse
@@ -11,6 +12,7 @@ import sys
 
 from bench.grid import PRESETS
 from bench.report.cli import add_arguments, run_cli
+from bench.report.compare import add_compare_arguments, run_compare_cli
 
 
 def main(argv=None):
@@ -33,6 +35,10 @@ def main(argv=None):
         action="store_true",
         help="look for the CUDA driver only (before numba-cuda is installed)",
     )
+    cmp = sub.add_parser(
+        "compare", help="NEW against BASE: every case's time ratio, with intervals"
+    )
+    add_compare_arguments(cmp)
     args = parser.parse_args(argv)
     if args.command == "run":
         from bench.run import run_pytest_benchmark
@@ -51,6 +57,8 @@ def main(argv=None):
         reason = why_no_gpu(driver_only=args.driver)
         print(f"no GPU: {reason}" if reason else "a CUDA GPU is usable")
         return 1 if reason else 0
+    if args.command == "compare":
+        return run_compare_cli(args)
     return 2
 
 

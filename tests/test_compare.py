@@ -1,0 +1,239 @@
+"""``python -m bench compare`` (``bench/report/compare.py``) on hand-made runs.
+
+What this module proves
+-----------------------
+- Two identical runs: every case `~`, geometric means 1, exit 0, also with
+  ``--fail-slower``.
+- One implementation 30 % slower in NEW: each of its cases is `+`, the others `~`;
+  ``--fail-slower 10`` exits 1 and names them, ``--fail-slower 50`` exits 0.
+- The speedup-of-speedups view follows (numba vs numpy is 30 % smaller in NEW),
+  the machine differences are listed, and cases in one run only are named.
+- Runs without per-pass medians compare without intervals: all `~`, said so.
+- ``--out`` writes the same Markdown; every bad input exits 2 with one line
+  naming the file and the fault, and writes nothing.
+"""
+
+import json
+
+import numpy as np
+import pytest
+
+from bench.__main__ import main as bench_main
+
+SIZES = ((10, 1), (100, 10), (1_000, 100))
+TIMES = {"numpy": 20e-6, "numba": 2e-6, "python": 100e-6}
+
+
+def case_entry(impl, n, d, seconds, samples):
+    entry = {
+        "group": f"n={n} d={d} float64",
+        "name": f"test_step[{impl}-n{n}-d{d}]",
+        "extra_info": {
+            "impl": impl,
+            "reference": False,
+            "n_samples": n,
+            "n_features": d,
+            "dtype": "float64",
+            "itemsize": 8,
+        },
+        "stats": {"median": seconds},
+    }
+    if samples is not None:
+        entry["loopbench"] = {"pass_medians": list(samples)}
+    return entry
+
+
+def run_json(factors=None, seed=0, cpu="Test CPU", sizes=SIZES, passes=5):
+    """A run of every implementation of ``TIMES`` at ``sizes``, each time scaled by
+    ``factors[impl]``, with ``passes`` per-pass medians 2 % apart at most."""
+    factors = factors or {}
+    rng = np.random.default_rng(seed)
+    benchmarks = []
+    for impl, t in TIMES.items():
+        for n, d in sizes:
+            seconds = t * factors.get(impl, 1.0) * (1 + n * d / 1e5)
+            samples = None
+            if passes:
+                samples = seconds * (1 + rng.uniform(-0.01, 0.01, passes))
+                seconds = float(np.median(samples))
+            benchmarks.append(case_entry(impl, n, d, seconds, samples))
+    return {
+        "machine_info": {"loopbench": {"cpu": cpu, "numpy": "2.0.0"}},
+        "benchmarks": benchmarks,
+        "datetime": "2026-01-02T03:04:05+00:00",
+        "loopbench": {"preset": "quick", "passes": passes},
+    }
+
+
+@pytest.fixture
+def files(tmp_path):
+    def write(name, document):
+        path = tmp_path / name
+        text = document if isinstance(document, str) else json.dumps(document)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def compare(capsys, *argv):
+    code = bench_main(["compare", *map(str, argv)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def rows(out, section):
+    text = out.split(f"## {section}")[1].split("\n## ")[0]
+    return [
+        [c.strip() for c in line.strip("|").split("|")]
+        for line in text.splitlines()
+        if line.startswith("|") and not line.startswith("|-")
+    ][1:]
+
+
+def test_identical_runs_are_all_ties(files, capsys):
+    base = files("base.json", run_json())
+    new = files("new.json", run_json())
+    code, out, err = compare(capsys, base, new, "--fail-slower", "10")
+    assert (code, err) == (0, "")
+    cases = rows(out, "Every case in both runs")
+    assert len(cases) == len(TIMES) * len(SIZES)
+    assert {r[-1] for r in cases} == {"~"}
+    assert {r[2] for r in rows(out, "By implementation")} == {"1.00"}
+    assert "Same machine, libraries and settings" in out
+    assert "one run only" not in out
+
+
+def test_noise_alone_is_no_change(files, capsys):
+    base = files("base.json", run_json(seed=1))
+    new = files("new.json", run_json(seed=2))
+    code, out, _ = compare(capsys, base, new, "--fail-slower", "0")
+    assert code == 0
+    assert {r[-1] for r in rows(out, "Every case in both runs")} == {"~"}
+
+
+def test_a_slower_implementation_is_flagged(files, capsys):
+    base = files("base.json", run_json(seed=1))
+    new = files("new.json", run_json({"numba": 1.3}, seed=2, cpu="Other CPU"))
+    code, out, err = compare(capsys, base, new, "--fail-slower", "10")
+    assert code == 1
+    marks = {r[0]: r[-1] for r in rows(out, "Every case in both runs")}
+    assert {m for case, m in marks.items() if case.startswith("numba ")} == {"+"}
+    assert {m for case, m in marks.items() if not case.startswith("numba ")} == {"~"}
+    by_impl = {r[0]: r for r in rows(out, "By implementation")}
+    assert float(by_impl["numba"][2]) == pytest.approx(1.3, rel=0.03)
+    assert by_impl["numba"][3:] == ["3", "0", "0"]
+    assert err.count("\n") == 1
+    assert "3 case(s) slower by more than 10 %" in err
+    assert "numba 10 x 1 float64" in err
+    assert "| CPU | Test CPU | Other CPU |" in out.replace("  ", " ").replace("  ", " ")
+    speedups = {(r[0], r[2]): r for r in rows(out, "Speedups here against BASE")}
+    numba_numpy = speedups["numba vs numpy", "10 x 1"]
+    assert float(numba_numpy[5].split()[0]) == pytest.approx(1 / 1.3, rel=0.03)
+    assert numba_numpy[-1] == "-"
+    assert speedups["numpy vs python", "10 x 1"][-1] == "~"
+    assert compare(capsys, base, new, "--fail-slower", "50")[0] == 0
+    assert compare(capsys, base, new)[0] == 0
+
+
+def test_faster_is_minus_and_passes_the_gate(files, capsys):
+    base = files("base.json", run_json(seed=1))
+    new = files("new.json", run_json({"numpy": 0.7}, seed=2))
+    code, out, _ = compare(capsys, base, new, "--fail-slower", "10")
+    assert code == 0
+    marks = {r[0]: r[-1] for r in rows(out, "Every case in both runs")}
+    assert {m for case, m in marks.items() if case.startswith("numpy ")} == {"-"}
+
+
+def test_cases_in_one_run_only(files, capsys):
+    base = files("base.json", run_json(sizes=SIZES[:2]))
+    new = files("new.json", run_json(sizes=SIZES[1:]))
+    code, out, _ = compare(capsys, base, new)
+    assert code == 0
+    assert "Only in BASE (3): python 10 x 1 float64, numpy 10 x 1" in out
+    assert "Only in NEW (3): python 1,000 x 100 float64" in out
+
+
+def test_runs_without_samples_have_no_interval(files, capsys):
+    base = files("base.json", run_json(passes=0))
+    new = files("new.json", run_json({"numba": 1.3}, passes=0))
+    code, out, _ = compare(capsys, base, new, "--fail-slower", "10")
+    assert code == 0
+    assert "BASE and NEW: no interval: this run kept no per-pass samples" in out
+    cases = rows(out, "Every case in both runs")
+    assert {r[-1] for r in cases} == {"~"}
+    assert {r[3] for r in cases} == {"no interval"}
+
+
+def test_out_writes_the_same_markdown(files, capsys, tmp_path):
+    base = files("base.json", run_json())
+    target = tmp_path / "compare.md"
+    code, out, err = compare(capsys, base, base, "--out", target)
+    assert code == 0
+    assert target.read_text("utf-8") == out
+    assert err == f"wrote {target}\n"
+
+
+def _bad(files):
+    good = run_json()
+    foreign = {"machine_info": {}, "benchmarks": [{"name": "x", "stats": {}}]}
+    bad_samples = run_json()
+    bad_samples["benchmarks"][0]["loopbench"]["pass_medians"] = [1e-6, "slow"]
+    pyperf = {"version": "1.0", "metadata": {}, "benchmarks": [{"runs": []}]}
+    return {
+        "missing": (files("x.json", "{}").parent / "nowhere.json", "no such file"),
+        "empty": (files("empty.json", ""), "file is empty"),
+        "truncated": (files("t.json", json.dumps(good)[:100]), "not valid JSON"),
+        "pyperf": (files("pyperf.json", pyperf), "looks like pyperf output"),
+        "foreign": (files("foreign.json", foreign), "no step benchmarks"),
+        "bad samples": (files("bs.json", bad_samples), "pass_medians must be"),
+        "nothing in common": (
+            files("other.json", run_json(sizes=((7, 7),))),
+            "no case in common",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "missing",
+        "empty",
+        "truncated",
+        "pyperf",
+        "foreign",
+        "bad samples",
+        "nothing in common",
+    ],
+)
+@pytest.mark.parametrize("side", ["base", "new"])
+def test_bad_input_is_one_line_and_exit_2(files, capsys, tmp_path, case, side):
+    bad, message = _bad(files)[case]
+    good = files("good.json", run_json())
+    argv = [good, bad] if side == "new" else [bad, good]
+    code, out, err = compare(capsys, *argv, "--out", tmp_path / "out.md")
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("python -m bench compare: error: ")
+    assert message in err
+    assert str(bad) in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out.md").exists()
+
+
+@pytest.mark.parametrize("pct", ["-5", "ten", "nan"])
+def test_bad_threshold(files, capsys, pct):
+    good = files("good.json", run_json())
+    code, out, err = compare(capsys, good, good, "--fail-slower", pct)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert "--fail-slower: expected a percentage >= 0" in err
+
+
+def test_unwritable_out(files, capsys, tmp_path):
+    good = files("good.json", run_json())
+    code, _, err = compare(capsys, good, good, "--out", tmp_path / "no" / "x.md")
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "cannot write" in err
