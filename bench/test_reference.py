@@ -18,6 +18,7 @@ def test_reference(benchmark, ref_case, preset):
     func = REFERENCES[ref_case.impl]
     w, b, X, y = problem(ref_case.n, ref_case.d, ref_case.dtype)
     args = (w, b, X, y, LEARNING_RATE)
-    func(*args)
+    if ref_case.pass_no in (None, 1):
+        func(*args)
     record_case(benchmark, ref_case, preset, func, args, reference=True)
     benchmark(func, *args)

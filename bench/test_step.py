@@ -31,8 +31,9 @@ def record_case(benchmark, case, preset, call, args, reference=False):
         preset=preset.name,
         blas_threads="all" if setting is None else setting,
         numba_threads=numba.get_num_threads(),
-        alloc_bytes=peak_allocated(call, *args),
     )
+    if case.pass_no in (None, 1):  # the same in every pass: traced in the first
+        benchmark.extra_info["alloc_bytes"] = peak_allocated(call, *args)
     if case.pass_no is not None:
         benchmark.extra_info["pass"] = case.pass_no
 
@@ -44,8 +45,11 @@ def test_step(benchmark, case, preset):
     step = IMPLEMENTATIONS[case.impl].step
     w, b, X, y = problem(case.n, case.d, case.dtype)
     # Compile (Numba) and touch the data before the clock starts; same dtypes and
-    # layout as the timed calls, so no compilation happens inside the timer.
+    # layout as the timed calls, so no compilation happens inside the timer. Later
+    # passes find it compiled, and pytest-benchmark's calibration and warmup calls
+    # touch the data.
     args = (w, b, X, y, LEARNING_RATE)
-    step(*args)
+    if case.pass_no in (None, 1):
+        step(*args)
     record_case(benchmark, case, preset, step, args)
     benchmark(step, *args)
