@@ -43,7 +43,13 @@ def case_entry(impl, n, d, seconds, samples):
     return entry
 
 
-def run_json(factors=None, seed=0, cpu="Test CPU", sizes=SIZES, passes=5):
+BLAS = [
+    {"internal_api": "openblas", "version": v, "architecture": "Haswell"}
+    for v in ("0.3.30", "0.3.27")
+]
+
+
+def run_json(factors=None, seed=0, cpu="Test CPU", sizes=SIZES, passes=5, blas=BLAS):
     """A run of every implementation of ``TIMES`` at ``sizes``, each time scaled by
     ``factors[impl]``, with ``passes`` per-pass medians 2 % apart at most."""
     factors = factors or {}
@@ -58,7 +64,7 @@ def run_json(factors=None, seed=0, cpu="Test CPU", sizes=SIZES, passes=5):
                 seconds = float(np.median(samples))
             benchmarks.append(case_entry(impl, n, d, seconds, samples))
     return {
-        "machine_info": {"loopbench": {"cpu": cpu, "numpy": "2.0.0"}},
+        "machine_info": {"loopbench": {"cpu": cpu, "numpy": "2.0.0", "blas": blas}},
         "benchmarks": benchmarks,
         "datetime": "2026-01-02T03:04:05+00:00",
         "loopbench": {"preset": "quick", "passes": passes},
@@ -93,7 +99,7 @@ def rows(out, section):
 
 def test_identical_runs_are_all_ties(files, capsys):
     base = files("base.json", run_json())
-    new = files("new.json", run_json())
+    new = files("new.json", run_json(blas=BLAS[::-1]))  # loaded in another order
     code, out, err = compare(capsys, base, new, "--fail-slower", "10")
     assert (code, err) == (0, "")
     cases = rows(out, "Every case in both runs")

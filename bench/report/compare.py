@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.report.common import ReportError
+from bench.report.common import DASH, ReportError
 from bench.report.comparisons import speedup_pairs
 from bench.report.files import write_atomic
 from bench.report.formatting import fmt_cell, fmt_sig, heading, md_table
@@ -189,15 +189,20 @@ def _describe(run, path):
     return f"`{path}` (preset `{run.preset}`, {run.date})"
 
 
+def _parts(value):
+    # "a; b" lists (the BLAS libraries) in whatever order the process loaded them
+    return None if value is None else sorted(value.split("; "))
+
+
 def _differences(comparison):
     base = dict(comparison.base.environment)
     new = dict(comparison.new.environment)
     labels = [k for k, _ in comparison.new.environment]
     labels += [k for k in base if k not in new]
     rows = [
-        [k, base.get(k, "—"), new.get(k, "—")]
+        [k, base.get(k, DASH), new.get(k, DASH)]
         for k in labels
-        if base.get(k) != new.get(k)
+        if _parts(base.get(k)) != _parts(new.get(k))
     ]
     if comparison.base.preset != comparison.new.preset:
         rows.insert(0, ["Preset", comparison.base.preset, comparison.new.preset])
