@@ -11,6 +11,7 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import bench.run
@@ -22,6 +23,7 @@ from bench.report import (
     costs,
     crossovers,
     formatting,
+    intervals,
     make_report,
     model,
     targets,
@@ -785,3 +787,122 @@ def test_a_negative_allocation_is_refused(tmp_path, write):
     path = write(data, "bad.json")
     with pytest.raises(ReportError, match="alloc_bytes=-1"):
         make_report(path, plots=False)
+
+
+# -------------------------------------------------------------------- intervals
+
+
+def with_passes(document, spread=0.01, passes=5, seed=0):
+    """``document`` with per-pass medians around each step's median, as
+    ``python -m bench run`` keeps them (``bench/passes.py``)."""
+    rng = np.random.default_rng(seed)
+    for entry in document["benchmarks"]:
+        if "dtype" in entry["extra_info"]:
+            median = entry["stats"]["median"]
+            noise = rng.uniform(-spread, spread, passes)
+            noise -= np.median(noise)  # the passes' median is the case's median
+            entry["loopbench"] = {"pass_medians": list(median * (1 + noise))}
+    document["loopbench"]["passes"] = passes
+    return document
+
+
+def test_speedups_carry_intervals_and_ties(tmp_path):
+    times = dict(KNOWN)
+    times[("numba_parallel", 1000, 10)] = 9.8e-6  # 2 % faster than numpy: a tie
+    out = tables(tmp_path, with_passes(bench_json(times)))
+    (row,) = read_csv(out / "summary.csv")
+    assert row["speedup_numba_over_numpy"] == "2"
+    low, high = (float(row[f"speedup_numba_over_numpy_{k}"]) for k in ("low", "high"))
+    assert 1.9 < low < 2 < high < 2.1
+    assert row["speedup_numba_over_numpy_verdict"] == "faster"
+    assert row["speedup_numba_parallel_over_numpy_verdict"] == "tie"
+    assert row["speedup_numpy_over_python_verdict"] == "faster"
+    md = (out / "summary.md").read_text("utf-8")
+    assert re.search(r"\| +2\.00 \[1\.9\d, 2\.0\d\] \|", md)
+    assert re.search(r"\| +~1\.02 \[1\.0\d, 1\.0\d\] \|", md)  # under 5 %: a tie
+    assert "percentile bootstrap interval (`scipy.stats.bootstrap`" in md
+    assert re.search(r"\| Passes over the grid +\| 5 ", md)
+    assert not make_report(out.parent / "in" / "bench.json", plots=False).notes
+
+
+def test_a_run_without_samples_says_so(tmp_path, write):
+    notes = make_report(write(bench_json(KNOWN)), plots=False).notes
+    assert any(n.startswith(intervals.NO_INTERVAL) for n in notes)
+
+
+def test_same_json_with_passes_gives_byte_identical_tables(tmp_path):
+    document = with_passes(
+        bench_json(linear_times({"numpy": (15e-6, 1e-9), "numba": (1e-6, 4e-9)}))
+    )
+    outs = []
+    for name in ("a", "b"):
+        intervals._interval.cache_clear()  # recomputed, not remembered
+        outs.append(tables(tmp_path / name, document))
+    for name in ("summary.md", "summary.csv", "crossovers.csv"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes()
+
+
+def test_targets_with_intervals():
+    big = (1_000_000, 100)
+    times = {
+        ("numba", 20, 3): 1e-6,
+        ("numpy", 20, 3): 12e-6,  # 12x, goal 10x: met
+        ("numba", *big): 0.030,
+        ("numpy", *big): 0.0597,  # 1.99x, goal 2x: the interval spans it
+        ("numba_simd", 20, 3): 1e-6,  # 12x over numpy
+        ("numba_simd", *big): 0.020,  # 2.99x over numpy
+        ("sklearn", *big): 0.030,  # 1.5x, goal 2x: missed
+    }
+    run = model.parse_run(with_passes(bench_json(times), spread=0.02), "t.json")
+    found = {
+        (t.what, t.n): (size, ratio) for t, _, size, ratio in targets.target_rows(run)
+    }
+
+    def kind(what, n):
+        _, ratio = found[what, n]
+        goal = next(t.goal for t in targets.TARGETS if (t.what, t.n) == (what, n))
+        return targets.verdict(ratio, goal)
+
+    assert kind("numba vs numpy, the notebook's example", 20) == ("met", "met")
+    assert kind("numba vs numpy", 1_000_000)[0] == "too close"
+    assert kind("numba_simd vs scikit-learn", 1_000_000) == (
+        "missed",
+        "missed by 25 %",
+    )
+    # every cell: the worst one counts, and its interval with it
+    size, ratio = found["numba_simd vs numpy, every cell of the grid", None]
+    assert size == (1_000_000, 100)
+    assert ratio.has_interval
+    assert ratio.low < 2.99 < ratio.high
+    md = targets.render_targets(run, 2)
+    assert "too close to call: the interval spans the target" in md
+    assert "met when the interval's low end reaches the target" in md
+
+
+def test_measured_crossovers_leave_ties_out():
+    models = {"numpy": (15e-6, 1e-9), "numba": (1e-6, 4e-9)}
+    times = linear_times(models)
+    # numpy overtakes numba near n·d = 4,670; at n·d = 1,000 make them a tie
+    for d, n in ((10, 100), (100, 10), (1, 1000)):
+        times[("numba", n, d)] = times[("numpy", n, d)] * 0.98
+    run = model.parse_run(with_passes(bench_json(times)), "synthetic.json")
+    (found,) = [
+        c for c in crossovers.crossovers(run, costs.cost_model(run)) if c.a == "numba"
+    ]
+    assert found.measured == (
+        "numpy faster at every n·d ≥ 10,000 (numba still faster at n·d = 100);"
+        " 3 ties left out"
+    )
+    assert found.measured_elements == 10_000
+
+
+def test_heatmap_with_ties_is_a_png(tmp_path):
+    pytest.importorskip("matplotlib")
+    times = linear_times({"numpy": (15e-6, 1e-9), "numba": (1e-6, 4e-9)}, ds=(1, 10))
+    times[("numba", 1000, 1)] = times[("numpy", 1000, 1)]
+    path = tmp_path / "bench.json"
+    path.write_text(json.dumps(with_passes(bench_json(times))), encoding="utf-8")
+    done = make_report(path, dpi=30)
+    heatmap = tmp_path / common.PLOTS["heatmap"][0]
+    assert heatmap in done.written
+    assert heatmap.read_bytes().startswith(b"\x89PNG")

@@ -86,10 +86,10 @@ def measured(run, target, dtype):
 def _rank(ratio, goal):
     # the worst cell: a miss before a cell too close to call before a hit, then
     # the smallest ratio
-    return (["missed", "too close", "met"].index(_verdict(ratio, goal)[0]), ratio)
+    return (["missed", "too close", "met"].index(verdict(ratio, goal)[0]), ratio)
 
 
-def _verdict(ratio, goal):
+def verdict(ratio, goal):
     """``(kind, text)``: met, missed (by how much) or too close to call.
 
     With an interval, met means its low end reaches the goal and missed that its
@@ -117,7 +117,7 @@ def render_targets(run, level):
     """The performance targets, each with its measured ratio: met or missed."""
     rows = []
     for t, dtype, size, ratio in target_rows(run):
-        verdict = "not in this run" if ratio is None else _verdict(ratio, t.goal)[1]
+        called = "not in this run" if ratio is None else verdict(ratio, t.goal)[1]
         if t.n is not None:
             where = f"{t.n:,} x {t.d:,}"
         else:
@@ -129,7 +129,7 @@ def render_targets(run, level):
                 where,
                 DASH if ratio is None else fmt_ratio(ratio, "x").lstrip(TIE),
                 f"≥ {fmt_sig(t.goal, 2)}x",
-                verdict,
+                called,
             ]
         )
     return "\n\n".join(
