@@ -80,9 +80,11 @@ class Preset:
         Rows of ``bench/device.py`` (GPU references), skipped without a GPU.
     passes : int
         How many times ``python -m bench run`` times the whole grid, each pass a
-        short one (``--passes``). A neighbour that slows the machine for a few
-        seconds then lands in one pass, and the spread of a case's per-pass
-        medians shows it: the report's intervals are computed from them.
+        short one (``--passes``); 1: once, without intervals. A neighbour that
+        slows the machine for a few seconds then lands in one pass, and the spread
+        of a case's per-pass medians shows it: the report's intervals are computed
+        from them. With 7, one disturbed pass no longer sets an end of a 95 %
+        interval.
     """
 
     name: str
@@ -98,7 +100,7 @@ class Preset:
     impls: tuple | None = None
     references: tuple | None = None
     device_rows: tuple = ()
-    passes: int = 5
+    passes: int = 1
 
     @property
     def needs_gpu(self):
@@ -140,6 +142,7 @@ PRESETS = {
         max_features=100,
         max_elements=1_000_000,
         slow_max_elements=100_000,
+        passes=7,
     ),
     "full": Preset(
         "full",
@@ -149,6 +152,9 @@ PRESETS = {
         slow_max_elements=1_000_000,
         dtypes=("float64", "float32"),
         max_time=1.0,
+        # 5, not 7: every pass remakes the data of 1e8 elements and calls the
+        # slowest cases three times more (calibration, warmup, a round)
+        passes=5,
     ),
     # numba_cuda with its transfer, beside the compiled CPU loops on the same
     # machine, up to 1e7 x 100 (8 GB of float64): about 3 to 5 minutes on 16 cores.
@@ -165,6 +171,8 @@ PRESETS = {
         impls=("numpy", "numba", "numba_simd", "numba_parallel", "numba_cuda"),
         references=("x_sum", "stream_one", "stream_all"),
         device_rows=("cuda_resident", "cuda_load", "cuda_h2d"),
+        # one pass (no intervals): each pass would remake up to 8 GB of data
+        passes=1,
     ),
 }
 

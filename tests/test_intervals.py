@@ -27,7 +27,7 @@ def timing(samples, median=None):
     samples = None if samples is None else tuple(float(s) for s in samples)
     if median is None:
         median = float(np.median(samples))
-    return Timing("numba", False, 10, 1, "float64", 8, median, samples)
+    return Timing("numba", False, 10, 1, "float64", 8, median, samples=samples)
 
 
 def draws(rng, scale, passes=5, noise=0.03):

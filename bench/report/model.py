@@ -46,7 +46,10 @@ class Timing:
     itemsize : int
         Bytes per element of ``X``.
     median : float
-        Seconds per call.
+        Seconds per call: the median of ``samples`` when the run kept them (a pass
+        the machine slowed down times fewer rounds, so the median of all rounds
+        would give it less weight than a quiet one), else pytest-benchmark's
+        median of all rounds.
     alloc_bytes : int or None
         Peak bytes one call allocated (``bench/allocations.py``); None in runs
         that did not record it.
@@ -273,6 +276,8 @@ def _step_timing(extra, median, name, path, samples=None):
             f" itemsize={itemsize} alloc_bytes={alloc}"
         )
     reference = bool(extra.get("reference", False))
+    if samples is not None:
+        median = float(np.median(samples))
     return Timing(
         str(extra["impl"]),
         reference,

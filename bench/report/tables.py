@@ -204,7 +204,7 @@ def _group_table(columns, rows, dtype, table):
 
 
 TIME_NOTE = (
-    "Median of each case's rounds, in µs per step. {dash}: not measured (the"
+    "Median of each case's {rounds}, in µs per step. {dash}: not measured (the"
     ' interpreted implementations are skipped at large n·d). Speedup "A vs B" ='
     " time of B / time of A: above 1, A is faster. {refs}"
 )
@@ -246,7 +246,11 @@ def render_time_tables(run, level):
         refs.append(interval_note())
     parts = [
         heading(level, "Time per step"),
-        TIME_NOTE.format(dash=DASH, refs=" ".join(refs)).strip(),
+        TIME_NOTE.format(
+            rounds="per-pass medians" if has_intervals(run) else "rounds",
+            dash=DASH,
+            refs=" ".join(refs),
+        ).strip(),
     ]
     for dtype in run.dtypes:
         parts += [heading(level + 1, dtype), _group_table(columns, rows, dtype, "t")]
