@@ -85,7 +85,8 @@ def merge_passes(benchmarks, sample_per_pass=SAMPLE_PER_PASS, seed=SAMPLE_SEED):
     Returns
     -------
     list of dict
-        The entries in the order of their first pass, without raw rounds.
+        One entry per case, in the order pytest-benchmark listed them, without
+        raw rounds.
     """
     rng = np.random.default_rng(seed)
     merged, passes = {}, {}
@@ -95,12 +96,15 @@ def merge_passes(benchmarks, sample_per_pass=SAMPLE_PER_PASS, seed=SAMPLE_SEED):
         merged.setdefault(key, bench)
         passes.setdefault(key, []).append(bench)
     out = []
-    for key, first in merged.items():
-        entries = sorted(passes[key], key=lambda b: b["extra_info"].get("pass", 0))
-        if "pass" not in (first.get("extra_info") or {}):
-            first["stats"].pop("data", None)
-            out.append(first)
+    for key, bench in merged.items():
+        if "pass" not in (bench.get("extra_info") or {}):
+            bench["stats"].pop("data", None)
+            out.append(bench)
             continue
+        # pass 1's entry is the case's: it alone has the untimed records
+        # (alloc_bytes), whatever order pytest-benchmark listed the passes in
+        entries = sorted(passes[key], key=lambda b: b["extra_info"]["pass"])
+        first = entries[0]
         medians, rounds, sample, pooled = [], [], [], Stats()
         for bench in entries:
             data = bench["stats"].get("data") or [bench["stats"]["median"]]

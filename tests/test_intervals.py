@@ -136,8 +136,9 @@ def test_merge_passes():
     rounds = {p: list(1e-6 + 1e-8 * rng.random(100 * p)) for p in (1, 2, 3)}
     compile_entry = {"name": "test_compile", "extra_info": {}, "stats": {"data": [1]}}
     benchmarks = [compile_entry]
-    for p in (1, 2, 3):
+    for p in (3, 1, 2):  # in any order
         benchmarks += [entry("numba", p, rounds[p]), entry("numpy", p, [2e-6] * 3)]
+    benchmarks[3]["extra_info"]["alloc_bytes"] = 160  # numba, pass 1
     merged = merge_passes(benchmarks, sample_per_pass=16)
     assert [b["name"] for b in merged] == [
         "test_compile",
@@ -162,6 +163,7 @@ def test_merge_passes():
     assert "data" not in numba["stats"]
     assert "pass" not in numba["extra_info"]
     assert numba["extra_info"]["passes"] == 3
+    assert numba["extra_info"]["alloc_bytes"] == 160
     assert numba["fullname"] == "bench/test_step.py::test_step[numba-n10-d1]"
     assert numba["param"] == "numba-n10-d1"
     assert merged[2]["loopbench"]["rounds_sample"] == [[2e-6] * 3] * 3
