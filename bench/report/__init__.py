@@ -1,11 +1,13 @@
 """Benchmark JSON -> tables, a cost model, plots and the README's report blocks.
 
 ``python -m bench report`` (``bench/report/cli.py``) runs it; ``make_report`` is the
-same from Python. One idea per module, and imports point one way, downwards
+same from Python. ``python -m bench compare`` (``bench/report/compare.py``) sets two
+runs side by side. One idea per module, and imports point one way, downwards
 (``tests/test_architecture.py`` fails on an import cycle):
 
 ==================  ============================================================
 ``cli``             the command line: flags, printing, exit codes
+``compare``         ``python -m bench compare``: two runs, case by case
 ``build``           one report, start to finish; ``make_report``
 ``readme``          the README's marked blocks
 ``document``        the sections of ``summary.md`` and their order
@@ -17,6 +19,7 @@ same from Python. One idea per module, and imports point one way, downwards
 ``targets``         the performance targets, met or missed
 ``pyperf_medians``  pyperf's medians, ``pyperf.md`` and ``pyperf.csv``
 ``figures``         which plots a run gets, and their Markdown links
+``intervals``       95 % intervals of ratios of medians, and ties
 ``comparisons``     which implementations are compared with which
 ``model``           ``Run``: a pytest-benchmark JSON, read and checked
 ``machine``         what the run was measured on, from the JSON
