@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bench.environment import describe, limit_blas_threads
-from bench.grid import WARMUP_ITERATIONS, cases, get_preset
+from bench.grid import WARMUP_ITERATIONS, Case, cases, get_preset
 from bench.passes import SAMPLE_PER_PASS, merge_passes, order_key
 from bench.references import REFERENCES
 from kernels import IMPLEMENTATIONS
@@ -68,10 +68,8 @@ def pytest_collection_modifyitems(config, items):
     def key(item):
         params = getattr(item, "callspec", None)
         params = params.params if params is not None else {}
-        case = next(
-            (params[k] for k in ("case", "ref_case", "device_case") if k in params),
-            None,
-        )
+        # the benchmark grid's cases only: tests elsewhere have "case" params too
+        case = next((v for v in params.values() if isinstance(v, Case)), None)
         if case is None:
             return (0,)
         return (1, *order_key(case, groups, positions))
