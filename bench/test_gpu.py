@@ -19,5 +19,5 @@ def test_device(benchmark, device_case, preset):
     w, b, X, y = problem(device_case.n, device_case.d, device_case.dtype)
     call = prepare(device_case.impl, w, b, X, y, LEARNING_RATE)
     call()  # compile, and touch the device memory, before the clock starts
-    record_case(benchmark, device_case, preset, X, reference=True)
+    record_case(benchmark, device_case, preset, X, call, reference=True)
     benchmark(call)

@@ -5,6 +5,8 @@ group is one (n, d, dtype); pytest-benchmark prints the implementations of a gro
 side by side, with each one's time relative to the fastest in parentheses.
 """
 
+from functools import partial
+
 import numba
 import pytest
 
@@ -14,11 +16,10 @@ from bench.grid import LEARNING_RATE, WARMUP_ITERATIONS, problem
 from kernels import IMPLEMENTATIONS
 
 
-def record_case(benchmark, case, preset, call, args, reference=False):
+def record_case(benchmark, case, preset, X, call, reference=False):
     """Put the case in its group and record what the report needs to read it:
-    the case, the thread settings, and the peak bytes one call allocates (traced
-    once, untimed)."""
-    X = args[2]
+    the case, the thread settings, and the peak bytes one ``call()`` allocates
+    (traced once, untimed)."""
     benchmark.group = case.group
     setting = blas_threads_setting()
     benchmark.extra_info.update(
@@ -33,7 +34,7 @@ def record_case(benchmark, case, preset, call, args, reference=False):
         numba_threads=numba.get_num_threads(),
     )
     if case.pass_no in (None, 1):  # the same in every pass: traced in the first
-        benchmark.extra_info["alloc_bytes"] = peak_allocated(call, *args)
+        benchmark.extra_info["alloc_bytes"] = peak_allocated(call)
     if case.pass_no is not None:
         benchmark.extra_info["pass"] = case.pass_no
 
@@ -51,5 +52,5 @@ def test_step(benchmark, case, preset):
     args = (w, b, X, y, LEARNING_RATE)
     if case.pass_no in (None, 1):
         step(*args)
-    record_case(benchmark, case, preset, step, args)
+    record_case(benchmark, case, preset, X, partial(step, *args))
     benchmark(step, *args)

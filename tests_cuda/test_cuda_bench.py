@@ -69,3 +69,36 @@ def test_only_the_gpu_preset_times_the_gpu():
         else:
             assert not impls & set(DEVICE_IMPLEMENTATIONS), name
             assert not rows, name
+
+
+class FakeBenchmark:
+    """The part of pytest-benchmark's fixture a case uses: group, extra_info and
+    one call of the timed function."""
+
+    def __init__(self):
+        self.group = None
+        self.extra_info = {}
+        self.calls = 0
+
+    def __call__(self, func, *args):
+        self.calls += 1
+        return func(*args)
+
+
+@pytest.mark.parametrize("row", DEVICE_ROWS)
+def test_a_device_case_runs_and_is_recorded(row):
+    # the benchmark case itself, end to end, at a size the simulator runs quickly
+    # (on a real run only the skip for "no GPU" keeps it from running here)
+    from bench.grid import Case
+    from bench.test_gpu import test_device
+
+    bench = FakeBenchmark()
+    case = Case(row, T + 1, 3, "float64", pass_no=1)
+    test_device(bench, case, PRESETS["gpu"])
+    assert bench.calls == 1
+    assert bench.group == case.group
+    info = bench.extra_info
+    assert info["impl"] == row
+    assert info["reference"] is True
+    assert (info["n_samples"], info["n_features"], info["itemsize"]) == (T + 1, 3, 8)
+    assert info["alloc_bytes"] >= 0
