@@ -906,3 +906,58 @@ def test_heatmap_with_ties_is_a_png(tmp_path):
     heatmap = tmp_path / common.PLOTS["heatmap"][0]
     assert heatmap in done.written
     assert heatmap.read_bytes().startswith(b"\x89PNG")
+
+
+GPU_INFO = {
+    **MACHINE,
+    "loopbench": {
+        **MACHINE["loopbench"],
+        "gpu": {"name": "Test GPU", "compute_capability": "9.0", "numba_cuda": "0.30"},
+    },
+}
+
+
+def gpu_times():
+    """A gpu-preset run: at n = 1e4 the cores win, from n = 1e5 the GPU does."""
+    times = {}
+    for n in (10_000, 100_000, 1_000_000):
+        elements = n * 100
+        times.update(
+            {
+                ("numba_parallel", n, 100): 2e-10 * elements,
+                ("numba_cuda", n, 100): 2e-4 + 4e-11 * elements,
+                ("cuda_resident", n, 100): 1e-5 + 1e-12 * elements,
+                ("cuda_load", n, 100): 5e-6 + 8e-13 * elements,
+                ("cuda_h2d", n, 100): 1e-5 + 4e-11 * elements,
+                ("stream_all", n, 100): 1e-10 * elements,
+            }
+        )
+    return times
+
+
+def test_gpu_rows_make_a_section_of_their_own(tmp_path):
+    out = tables(tmp_path, bench_json(gpu_times(), machine_info=GPU_INFO))
+    md = (out / "summary.md").read_text("utf-8")
+    assert "## The step on a GPU" in md
+    assert "| GPU " in md
+    assert "Test GPU, compute capability 9.0, numba-cuda 0.30" in md
+    flat = re.sub(" +", " ", md)
+    # n = 1e6: copy 4.01 ms of a 4.2 ms step; resident 0.11 ms reads X at
+    # (5e-6 + 8e-5) / (1e-5 + 1e-4) = 77 % of cuda_load's rate; epochs to repay
+    # 4.01 ms / (20 ms - 0.11 ms) -> 1
+    assert "| 1,000,000 | 100 | 4,010 | 95 % | 77 % | 4.76 | 182 | 1 |" in flat
+    # n = 1e4: the step with transfer loses to the cores (0.2 / 0.24 ms)
+    assert "| 10,000 | 100 | 50.0 | 21 % | 53 % | 0.833 |" in flat
+    assert "d = 100: numba_cuda faster from n = 100,000" in md
+    # the GPU's own targets, not the CPU grid's
+    assert "cuda_resident's rate / cuda_load's" in md
+    assert "numba_simd vs numpy" not in md.split("## Performance targets")[1][:900]
+    (row,) = [r for r in read_csv(out / "summary.csv") if r["n_samples"] == "1000000"]
+    assert row["numba_cuda_share_of_cuda_load"] != ""
+    assert row["cuda_h2d_gb_per_s"] != ""
+
+
+def test_a_cpu_run_has_no_gpu_section(tmp_path):
+    md = (tables(tmp_path, bench_json(KNOWN)) / "summary.md").read_text("utf-8")
+    assert "on a GPU" not in md
+    assert "| GPU " not in md

@@ -27,8 +27,25 @@ SKLEARN = "sklearn"
 X_SUM = "x_sum"
 STREAM_ONE = "stream_one"
 STREAM_ALL = "stream_all"
-KNOWN_REFERENCES = (SKLEARN, X_SUM, STREAM_ONE, STREAM_ALL)
-ROOFLINES = (X_SUM, STREAM_ONE, STREAM_ALL)
+# The gpu preset's device rows (bench/device.py): numba_cuda's step on data already
+# on the device, a load-only stream over X there (the GPU's roofline), and the copy
+# of X from host to device.
+CUDA_RESIDENT = "cuda_resident"
+CUDA_LOAD = "cuda_load"
+CUDA_H2D = "cuda_h2d"
+KNOWN_REFERENCES = (
+    SKLEARN,
+    X_SUM,
+    STREAM_ONE,
+    STREAM_ALL,
+    CUDA_RESIDENT,
+    CUDA_LOAD,
+    CUDA_H2D,
+)
+ROOFLINES = (X_SUM, STREAM_ONE, STREAM_ALL, CUDA_LOAD)
+STREAMS = (STREAM_ONE, STREAM_ALL, CUDA_LOAD)  # the compiled load-only streams
+# Reference rows whose rate of reading X the rate tables show
+RATED = (X_SUM, STREAM_ONE, STREAM_ALL, CUDA_RESIDENT, CUDA_LOAD, CUDA_H2D)
 KNOWN_DTYPES = ("float64", "float32")
 
 DASH = "\u2014"  # a cell that was not measured

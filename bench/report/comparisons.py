@@ -6,11 +6,13 @@ so the choice is made here, once.
 """
 
 from bench.grid import SLOW_IMPLEMENTATIONS
-from bench.report.common import STREAM_ALL, STREAM_ONE, X_SUM
+from bench.report.common import CUDA_LOAD, STREAM_ALL, STREAM_ONE, X_SUM
 
 # Implementations that run on all of Numba's threads: their ceiling is the
 # all-threads stream.
 THREADED = ("numba_parallel",)
+# Implementations that run on a GPU: their ceiling is the device's load stream.
+ON_DEVICE = ("numba_cuda",)
 
 
 def speedup_pairs(impls):
@@ -34,9 +36,12 @@ def speedup_pairs(impls):
 def roofline(impl, references):
     """The reference row whose read rate is ``impl``'s ceiling, or None.
 
-    ``stream_all`` for a threaded implementation and ``stream_one`` for the others;
-    ``x_sum`` for every implementation in runs made before the stream existed.
+    ``stream_all`` for a threaded implementation, ``cuda_load`` for one on a GPU
+    and ``stream_one`` for the others; ``x_sum`` for every CPU implementation in
+    runs made before the stream existed.
     """
+    if impl in ON_DEVICE:
+        return CUDA_LOAD if CUDA_LOAD in references else None
     stream = STREAM_ALL if impl in THREADED else STREAM_ONE
     for ref in (stream, X_SUM):
         if ref in references:

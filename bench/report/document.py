@@ -10,6 +10,7 @@ from bench.report.costs import render_cost_tables
 from bench.report.crossovers import render_crossovers
 from bench.report.figures import render_plot_links
 from bench.report.formatting import heading, md_table
+from bench.report.gpu import has_gpu_rows, render_gpu
 from bench.report.tables import render_summary_tables
 from bench.report.targets import render_targets
 
@@ -41,6 +42,7 @@ def render_summary_md(run, costs, crossings):
         render_environment(run, 2),
         render_targets(run, 2),
         render_summary_tables(run, 2),
+        *([render_gpu(run, 2)] if has_gpu_rows(run) else []),
         render_cost_model(run, costs, crossings, 2),
         render_plot_links(run, 2),
     ]

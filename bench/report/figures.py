@@ -4,7 +4,7 @@ Apart from ``bench/report/plots.py`` so that the tables can link the plots witho
 matplotlib: a tables-only report (``--no-plots``, or no ``plot`` extra) needs none.
 """
 
-from bench.report.common import PLOTS, STREAM_ONE
+from bench.report.common import PLOTS, STREAMS
 from bench.report.formatting import heading
 
 
@@ -15,7 +15,8 @@ def planned_plots(run):
         keys.append("heatmap")
     if {"numba_simd", "numpy"} <= set(run.impls):
         keys.append("heatmap_simd")
-    keys.append("rate_stream" if STREAM_ONE in run.references else "rate")
+    streams = any(r in run.references for r in STREAMS)
+    keys.append("rate_stream" if streams else "rate")
     return {k: PLOTS[k] for k in keys}
 
 

@@ -99,9 +99,24 @@ def describe_environment(data):
             else ", ".join(f"{k}={v}" for k, v in sorted(environ.items()))
             or "none set",
         ),
+        *_gpu(env.get("gpu")),
         ("Commit", _commit(data.get("commit_info"))),
         ("pytest-benchmark", or_unknown(data.get("version"))),
         *_timing_settings(data.get("loopbench")),
+    ]
+
+
+def _gpu(gpu):
+    """The GPU row, for runs that had one (``bench.environment.gpu_description``)."""
+    if not isinstance(gpu, dict):
+        return []
+    return [
+        (
+            "GPU",
+            f"{or_unknown(gpu.get('name'))}, compute capability"
+            f" {or_unknown(gpu.get('compute_capability'))}, numba-cuda"
+            f" {or_unknown(gpu.get('numba_cuda'))}",
+        )
     ]
 
 

@@ -19,12 +19,16 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from bench.report.common import (
+    CUDA_H2D,
+    CUDA_LOAD,
+    CUDA_RESIDENT,
     DASH,
     PLOT_DPI,
     ROOFLINES,
     SKLEARN,
     STREAM_ALL,
     STREAM_ONE,
+    STREAMS,
     X_SUM,
 )
 from bench.report.figures import planned_plots
@@ -50,6 +54,9 @@ REFERENCE_STYLE = {
     X_SUM: {"color": "black", "linestyle": ":", "marker": "."},
     STREAM_ONE: {"color": "black", "linestyle": "-", "marker": "."},
     STREAM_ALL: {"color": "black", "linestyle": "--", "marker": "."},
+    CUDA_LOAD: {"color": "black", "linestyle": "-.", "marker": "."},
+    CUDA_RESIDENT: {"color": "C9", "linestyle": "--", "marker": "^"},
+    CUDA_H2D: {"color": "0.6", "linestyle": ":", "marker": "v"},
 }
 
 
@@ -151,7 +158,7 @@ def plot_read_rate(run, path, dpi=PLOT_DPI):
     """GB/s at which each implementation reads X, with the roofline rows."""
     title = (
         "Bytes of X / time per step; the compiled stream is the roofline"
-        if STREAM_ONE in run.references
+        if any(r in run.references for r in STREAMS)
         else "Bytes of X / time per step; x_sum = X.sum() is the roofline"
     )
     return plot_by_d(

@@ -12,7 +12,7 @@ of its column and in the formatting of its ``kind``.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench.report.common import DASH, ROOFLINES, SKLEARN, STREAM_ONE, X_SUM
+from bench.report.common import DASH, RATED, SKLEARN, STREAM_ONE, X_SUM
 from bench.report.comparisons import compiled, roofline, speedup_pairs
 from bench.report.formatting import fmt_cell, heading, md_table, to_csv
 from bench.report.intervals import (
@@ -150,7 +150,7 @@ def summary_columns(run):
         cols += [
             extra for c in cols if c.kind == "ratio" for extra in _interval_columns(c)
         ]
-    rated = [*run.impls, *(r for r in ROOFLINES if r in run.references)]
+    rated = [*run.impls, *(r for r in RATED if r in run.references)]
     cols += [Column(f"{i}_gb_per_s", i, "rate", "r", _rate(i)) for i in rated]
     if has_allocations(run):
         cols += [

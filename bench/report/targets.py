@@ -10,8 +10,16 @@ ratio is ``fast``'s rate of reading X as a share of the stream's.
 
 from dataclasses import dataclass
 
-from bench.report.common import DASH, SKLEARN, STREAM_ALL, STREAM_ONE
+from bench.report.common import (
+    CUDA_LOAD,
+    CUDA_RESIDENT,
+    DASH,
+    SKLEARN,
+    STREAM_ALL,
+    STREAM_ONE,
+)
 from bench.report.formatting import fmt_cell, fmt_sig, heading, md_table
+from bench.report.gpu import has_gpu_rows
 from bench.report.intervals import METHOD, TIE, fmt_ratio, has_intervals, speedup
 
 
@@ -64,6 +72,31 @@ TARGETS = (
     Target("numba vs numpy", "numba", "numpy", 2, 1_000_000, 100),
 )
 
+# A run of the gpu preset (numba_cuda on a GPU) has goals of its own.
+GPU_TARGETS = (
+    Target(
+        "cuda_resident's rate / cuda_load's",
+        CUDA_RESIDENT,
+        CUDA_LOAD,
+        0.8,
+        10_000_000,
+        100,
+    ),
+    Target(
+        "numba_parallel's rate / stream_all's",
+        "numba_parallel",
+        STREAM_ALL,
+        0.8,
+        10_000_000,
+        100,
+    ),
+)
+
+
+def targets_for(run):
+    """The targets of this kind of run: the GPU's, or the CPU grid's."""
+    return GPU_TARGETS if has_gpu_rows(run) else TARGETS
+
 
 def measured(run, target, dtype):
     """``(ratio, (n, d))`` of ``target`` in ``dtype``; ``(None, None)`` if not run.
@@ -108,7 +141,7 @@ def target_rows(run):
     """``[(target, dtype, (n, d) or None, ratio or None)]``, dtype inner."""
     return [
         (t, dtype, *measured(run, t, dtype)[::-1])
-        for t in TARGETS
+        for t in targets_for(run)
         for dtype in run.dtypes
     ]
 
