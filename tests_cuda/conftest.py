@@ -21,7 +21,7 @@ import pytest
 
 from kernels import IMPLEMENTATIONS
 from kernels._gpu import SIMULATOR_ENV, simulator_on
-from tests.conftest import agree, readonly, unchanged  # noqa: F401  (fixtures)
+from tests.conftest import agree, readonly, step_all, unchanged  # noqa: F401
 
 CUDA = "numba_cuda"
 

@@ -29,7 +29,6 @@ from tests.test_agreement import (  # noqa: F401  (collected here, impl = numba_
     LR,
     dtype_id,
     layouts,
-    step_all,
     test_calling_an_implementation_is_calling_step,
     test_inputs_are_never_modified,
     test_nested_lists_and_scalars_are_accepted_like_arrays,
@@ -56,10 +55,10 @@ SHAPES = [
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=dtype_id)
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_numba_cuda_agrees_over_shapes(shape, dtype, agree):
+def test_numba_cuda_agrees_over_shapes(shape, dtype, agree, step_all):
     n, d = shape
     w, b, X, y = make_problem(n, d, seed=1000 * n + d, dtype=dtype)
-    results = step_all(w, b, X, y)
+    results = step_all(w, b, X, y, LR)
     agree(results, w, b, X, LR)
     w_new, _, loss = results["numba_cuda"]
     assert w_new.dtype == dtype
@@ -72,7 +71,9 @@ def test_numba_cuda_agrees_over_shapes(shape, dtype, agree):
 @pytest.mark.parametrize(
     "labels", ["logits 1e4", "logits 1e4 soft", "zeros", "ones", "half"]
 )
-def test_numba_cuda_agrees_on_large_logits_and_special_labels(labels, dtype, agree):
+def test_numba_cuda_agrees_on_large_logits_and_special_labels(
+    labels, dtype, agree, step_all
+):
     w, b, X, y = make_problem(
         T + 3,
         5,
@@ -83,7 +84,7 @@ def test_numba_cuda_agrees_on_large_logits_and_special_labels(labels, dtype, agr
     )
     if labels in ("zeros", "ones", "half"):
         y = np.full_like(y, {"zeros": 0.0, "ones": 1.0, "half": 0.5}[labels])
-    results = step_all(w, b, X, y)
+    results = step_all(w, b, X, y, LR)
     w_new, b_new, loss = results["numba_cuda"]
     assert np.all(np.isfinite(w_new))
     assert np.isfinite(b_new)
