@@ -22,10 +22,12 @@ from bench.report import (
     common,
     costs,
     crossovers,
+    findings,
     formatting,
     intervals,
     make_report,
     model,
+    reading,
     targets,
 )
 
@@ -466,7 +468,7 @@ def test_bad_input_is_a_clear_error(tmp_path, capsys, case):
 
 def test_no_results_at_all(tmp_path):
     with pytest.raises(ReportError, match="no pytest-benchmark JSON found"):
-        model.find_latest_json(tmp_path / "results")
+        reading.find_latest_json(tmp_path / "results")
 
 
 # ------------------------------------------------------------- output and CLI
@@ -541,6 +543,9 @@ Middle stays.
 <!-- report:cost-model:begin -->
 <!-- report:cost-model:end -->
 
+<!-- report:findings:begin -->
+<!-- report:findings:end -->
+
 End stays.
 """
 
@@ -562,6 +567,8 @@ def test_readme_blocks_are_replaced(tmp_path, write):
     assert "[results/summary.md](results/summary.md)" in summary
     cost = text.split("<!-- report:cost-model:begin -->")[1]
     assert cost.lstrip().startswith("### Cost model")
+    found = text.split("<!-- report:findings:begin -->")[1]
+    assert found.lstrip().startswith("### What this run found")
     make_report(path, readme=readme, plots=False)
     assert readme.read_text("utf-8") == text
 
@@ -585,7 +592,7 @@ def test_default_input_is_the_newest_benchmark_json(tmp_path, write, monkeypatch
     hidden = write(bench_json(KNOWN), "results/full/.bench-x.json")
     for age, path in enumerate([pyperf_json, hidden, new, old]):
         os.utime(path, (1e9 - age * 100, 1e9 - age * 100))
-    assert model.find_latest_json(tmp_path / "results") == new
+    assert reading.find_latest_json(tmp_path / "results") == new
 
     monkeypatch.setattr(cli, "RESULTS", tmp_path / "results")
     assert bench_main(["report", "--no-plots"]) == 0
@@ -961,3 +968,55 @@ def test_a_cpu_run_has_no_gpu_section(tmp_path):
     md = (tables(tmp_path, bench_json(KNOWN)) / "summary.md").read_text("utf-8")
     assert "on a GPU" not in md
     assert "| GPU " not in md
+
+
+def test_findings_state_this_runs_numbers(tmp_path):
+    times = linear_times(
+        {
+            "python": (3e-6, 80e-9),
+            "numpy": (15e-6, 0.3e-9),
+            "numba": (1e-6, 0.25e-9),
+            "numba_simd": (1e-6, 0.2e-9),
+            "stream_one": (0.5e-6, 0.1e-9),
+            "x_sum": (0.5e-6, 0.15e-9),
+        },
+        ds=(1, 10),
+    )
+    times[("numpy", 20, 3)], times[("numba", 20, 3)] = 15e-6, 1.5e-6
+    data = bench_json(
+        times, compile_times={("numba", "import"): 0.2, ("numba", "cold"): 1.2}
+    )
+    for entry in data["benchmarks"]:
+        info = entry["extra_info"]
+        per_n = {"numpy": 40, "numba": 0, "numba_simd": 0}.get(info["impl"])
+        if per_n is not None:
+            info["alloc_bytes"] = 160 + per_n * info["n_samples"]
+    run = model.parse_run(data, "f.json")
+    fits = costs.cost_model(run)
+    found = findings.findings(run, fits)
+    text = "\n".join(found)
+    assert "costs 80.0 ns in the Python loop and 0.246 ns compiled" in text
+    assert "a call costs NumPy 15.0 µs before it touches the data" in text
+    assert "`numba` against `numpy` (float64): faster in" in text
+    assert "(by medians alone: no intervals); at the notebook's 20 x 3, 10.0x" in text
+    assert "`numba_simd` reads X at" in text
+    assert "of `stream_one`'s rate" in text
+    assert "`numpy` 400 kB" in text
+    assert "`numba` 0.160 kB" in text
+    # 1 s of compiling / (15 - 1.5) µs saved per call at 20 x 3
+    assert (
+        "Compiling `numba` costs 1,000 ms; it is repaid after 74,075 calls at 20 x 3"
+        in text
+    )
+    md = findings.render_findings(run, fits, 3)
+    assert md.startswith("### What this run found\n\nIn this run (preset `quick`,")
+    # a run without those rows says so instead of guessing
+    bare = model.parse_run(bench_json({("numpy", 10, 1): 1e-5}), "b.json")
+    assert findings.findings(bare, costs.cost_model(bare)) == []
+    assert "nothing to report" in findings.render_findings(bare, [], 3)
+
+
+def test_written_files_are_readable_by_everyone(tmp_path):
+    out = tables(tmp_path, bench_json(KNOWN))
+    for name in ("summary.md", "summary.csv"):
+        assert (out / name).stat().st_mode & 0o777 == 0o644
