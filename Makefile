@@ -39,8 +39,9 @@ bench: $(STAMP)
 bench-full: $(STAMP)
 	$(PY) -m bench run --preset full
 
-# numba_cuda beside the compiled CPU loops on a CUDA GPU -> results/gpu/ (3 to 5
-# minutes). Stops at once, with the reason, where there is no GPU.
+# numba_cuda beside the compiled CPU loops on a CUDA GPU -> results/gpu/ (sized for
+# about 6 minutes; not yet timed on a GPU). Stops at once, with the reason, where
+# there is no GPU.
 bench-gpu: $(CUDA_STAMP)
 	$(PY) -m bench run --preset gpu
 

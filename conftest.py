@@ -1,16 +1,29 @@
 """Options shared by the test suite and the benchmarks."""
 
+import argparse
+
+
+def _passes(text):
+    """``--passes``: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text}")
+    return value
+
 
 def pytest_addoption(parser):
     parser.addoption(
         "--preset",
         default=None,
-        help="benchmark grid preset (bench/grid.py): quick or full;"
+        help="benchmark grid preset (bench/grid.py): quick, full or gpu;"
         " default $LOOPBENCH_PRESET, else quick",
     )
     parser.addoption(
         "--passes",
-        type=int,
+        type=_passes,
         default=None,
         help="time the benchmark grid this many times, passes outermost, each"
         " case with --benchmark-max-time per pass (python -m bench run: the"

@@ -1,6 +1,7 @@
 """``python -m bench``: run the benchmarks, or turn their JSON into tables and plots.
 
-python -m bench run [--preset quick|full] [-- PYTEST_ARGS...]
+python -m bench run [--preset quick|full|gpu] [-- PYTEST_ARGS...]
+python -m bench pyperf [--preset quick|full] [--fast] [--impl NAME ...]
 python -m bench report [--input JSON] [--out DIR] [--pyperf DIR_OR_FILE ...]
                        [--readme README.md] [--no-plots]
 python -m bench gpu [--driver]

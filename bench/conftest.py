@@ -62,7 +62,8 @@ def pytest_collection_modifyitems(config, items):
     # One pass over the whole grid after the other; within a pass the cases of a
     # group (implementations and reference rows) one after the other.
     preset = _preset(config)
-    groups = {(c.dtype, c.n, c.d): i for i, c in enumerate(cases(preset, ["_"]))}
+    grid = ((dtype, n, d) for dtype in preset.dtypes for n, d in preset.sizes())
+    groups = {group: i for i, group in enumerate(grid)}
     positions = {name: i for i, name in enumerate([*IMPLEMENTATIONS, *REFERENCES])}
 
     def key(item):

@@ -17,10 +17,9 @@ and only presets with device rows collect that.
 
 from numba import cuda
 
+from bench.grid import DEVICE_ROWS
 from kernels._gpu import simulator_on
 from kernels.numba_cuda import THREADS, Resident
-
-DEVICE_ROWS = ("cuda_resident", "cuda_load", "cuda_h2d")
 
 # Blocks of the load kernel at most: enough to fill any current GPU many times
 # over; each thread then loops over its share of X. (The simulator runs every
@@ -61,7 +60,8 @@ def prepare(name, w, b, X, y, lr):
     -------
     callable
         Called without arguments, it does the work once and waits for the GPU. It
-        returns ``(w_new, b_new, loss)`` of the step for ``cuda_resident``, the
+        returns the ``Resident`` problem for ``cuda_resident`` (its
+        ``launched()`` copies back the step's results), the
         per-thread sums (their total is ``X.sum()``) for ``cuda_load``, and the
         device copy of ``X`` for ``cuda_h2d``.
     """

@@ -43,6 +43,9 @@ SLOW_IMPLEMENTATIONS = ("python", "numpy_per_sample")
 # Implementations that run on a GPU. They are timed only by presets that name them,
 # and registered only where they can run (kernels._gpu).
 DEVICE_IMPLEMENTATIONS = ("numba_cuda",)
+# The gpu preset's rows beside the implementations (bench/device.py): the step on
+# data already on the device, a load-only stream over X there, the copy of X to it.
+DEVICE_ROWS = ("cuda_resident", "cuda_load", "cuda_h2d")
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,8 @@ PRESETS = {
         passes=5,
     ),
     # numba_cuda with its transfer, beside the compiled CPU loops on the same
-    # machine, up to 1e7 x 100 (8 GB of float64): about 3 to 5 minutes on 16 cores.
+    # machine, up to 1e7 x 100 (8 GB of float64); sized for about 6 minutes on a
+    # 16-core GPU machine (an estimate: not yet timed on one).
     "gpu": Preset(
         "gpu",
         max_samples=10_000_000,
@@ -170,7 +174,7 @@ PRESETS = {
         extra_sizes=(),
         impls=("numpy", "numba", "numba_simd", "numba_parallel", "numba_cuda"),
         references=("x_sum", "stream_one", "stream_all"),
-        device_rows=("cuda_resident", "cuda_load", "cuda_h2d"),
+        device_rows=DEVICE_ROWS,
         # one pass (no intervals): each pass would remake up to 8 GB of data
         passes=1,
     ),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.grid import get_preset
+from bench.grid import DEVICE_IMPLEMENTATIONS, get_preset
 from bench.report.cli import report_after_run
 from kernels._gpu import why_no_gpu
 
@@ -102,9 +102,14 @@ def run_pyperf(preset_name=None, out_dir=None, fast=False, impls=None):
         0 when every implementation completed, else the first failing exit code.
     """
     preset = get_preset(preset_name)
+    impls = impls or preset.implementations()
+    no_gpu = why_no_gpu() if any(i in DEVICE_IMPLEMENTATIONS for i in impls) else None
+    if no_gpu:
+        print(f"pyperf of {', '.join(impls)} needs a GPU; none here: {no_gpu}")
+        return 1
     out_dir = Path(out_dir) if out_dir else RESULTS / "pyperf"
     out_dir.mkdir(parents=True, exist_ok=True)
-    for impl in impls or preset.implementations():
+    for impl in impls:
         final = out_dir / f"{impl}.json"
         tmp = out_dir / f".{impl}.json.partial"
         tmp.unlink(missing_ok=True)

@@ -18,9 +18,9 @@ ceiling of ``numba_parallel``.
 import numpy as np
 from numba import njit, prange
 
-FASTMATH = {"reassoc", "contract", "nsz"}
-# Rows per chunk of the threaded stream: the chunks of numba_parallel's size order.
-CHUNK_ROWS = 1024
+# The compiled loops' fast-math flags, and numba_parallel's chunks of rows
+from kernels.numba_loop import FASTMATH
+from kernels.numba_parallel import CHUNK_ROWS
 
 
 @njit(fastmath=FASTMATH)

@@ -15,15 +15,12 @@ The step timings never include either: ``test_step`` calls each implementation o
 before the clock starts.
 """
 
-import os
-import subprocess
-import sys
 import tempfile
 
 import pytest
 from numba.core.dispatcher import Dispatcher
 
-from bench.first_call import N_FEATURES, N_SAMPLES
+from bench.first_call import N_FEATURES, N_SAMPLES, new_process
 from kernels import IMPLEMENTATIONS
 
 COMPILED = [
@@ -35,10 +32,7 @@ MODES = ("import", "cold", "cached")
 
 
 def _child(impl, mode, cache_dir):
-    what = "import" if mode == "import" else "call"
-    env = {**os.environ, "NUMBA_CACHE_DIR": cache_dir}
-    cmd = [sys.executable, "-m", "bench.first_call", impl, what]
-    subprocess.run(cmd, env=env, check=True)
+    new_process(impl, "import" if mode == "import" else "call", cache_dir)
 
 
 @pytest.mark.parametrize("mode", MODES)

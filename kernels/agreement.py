@@ -81,7 +81,7 @@ def assert_agree(results, w, b, X, lr, *, against=None, what="step"):
         result's weights; the message names the two results and the part.
     """
     dtype = np.dtype(np.asarray(next(iter(results.values()))[0]).dtype)
-    scales = step_scales(w, b, X, lr)
+    atols = step_atols(w, b, X, lr, dtype)
     pairs = list(itertools.combinations(sorted(results.items()), 2))
     if against is not None:
         pairs += [
@@ -89,13 +89,13 @@ def assert_agree(results, w, b, X, lr, *, against=None, what="step"):
             for name, res in sorted(results.items())
         ]
     for (name_a, res_a), (name_b, res_b) in pairs:
-        for part, a, b_, scale in zip(
-            ("w", "b", "loss"), res_a, res_b, scales, strict=True
+        for part, a, b_, atol in zip(
+            ("w", "b", "loss"), res_a, res_b, atols, strict=True
         ):
             np.testing.assert_allclose(
                 np.asarray(a, dtype=np.float64),
                 np.asarray(b_, dtype=np.float64),
                 rtol=RTOL[dtype],
-                atol=ATOL_FACTOR[dtype] * scale,
+                atol=atol,
                 err_msg=f"{what} {part}: {name_a!r} and {name_b!r} disagree",
             )

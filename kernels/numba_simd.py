@@ -210,28 +210,9 @@ def gradient(X, r, start, m, g_w):
 def accumulate(w, b, X, y, start, stop, g_w):
     """Add the gradient of rows ``start:stop`` to ``g_w``; return their loss sums.
 
-    The same contract as ``numba_loop.accumulate`` (so ``numba_parallel`` can run
-    either on its chunks).
-
-    Parameters
-    ----------
-    w : ndarray, shape (n_features,)
-    b : float
-    X : ndarray, shape (n_samples, n_features)
-    y : ndarray, shape (n_samples,)
-    start, stop : int
-        The rows to visit.
-    g_w : ndarray of float64, shape (n_features,)
-        Incremented by ``sum_i (sigma(z_i) - y_i) x_i`` over the rows.
-
-    Returns
-    -------
-    loss : float
-        ``sum_i log(1 + e^{z_i}) - y_i z_i`` over the rows.
-    g_b : float
-        ``sum_i sigma(z_i) - y_i``.
-    labels_ok : bool
-        Every label of the rows is in [0, 1] (false for NaN).
+    The contract of ``numba_loop.accumulate`` (parameters, returns), so that
+    ``numba_parallel`` can run either on its chunks; here the rows go block by block
+    through ``logits``, ``block_terms`` and ``gradient``.
     """
     d = X.shape[1]
     rows = min(block_rows(d, X.itemsize), stop - start)

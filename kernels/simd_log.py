@@ -27,13 +27,12 @@ Accuracy (enforced by ``tests/test_simd_math.py`` against ``math.log1p``): at mo
 import numpy as np
 from numba import njit
 
-from kernels.simd_exp import SIMD_MATH
+from kernels.simd_exp import LN2_HI, LN2_LO, SIMD_MATH
 
 SQRT2 = 1.4142135623730951
 
-# fdlibm e_log.c: ln 2 = LN2_HI + LN2_LO, and the minimax coefficients Lg1..Lg7
-LN2_HI = 6.93147180369123816490e-01
-LN2_LO = 1.90821492927058770002e-10
+# fdlibm e_log.c: the minimax coefficients Lg1..Lg7 (ln 2 = LN2_HI + LN2_LO, the
+# same split as exp's)
 LG1 = 6.666666666666735130e-01
 LG2 = 3.999999999940941908e-01
 LG3 = 2.857142874366239149e-01

@@ -11,17 +11,20 @@ runs side by side. One idea per module, and imports point one way, downwards
 ``build``           one report, start to finish; ``make_report``
 ``readme``          the README's marked blocks
 ``document``        the sections of ``summary.md`` and their order
+``findings``        what the run found, in sentences (the README's lesson block)
+``gpu``             the GPU section of a run of the ``gpu`` preset
 ``plots``           the PNG plots (matplotlib; imported only when asked for)
-``tables``          time, speedup and read-rate tables; ``summary.csv``
+``targets``         the performance targets, met or missed
+``tables``          time, speedup, read-rate and memory tables; ``summary.csv``
 ``costs``           the cost models ``t0 + c n d`` and ``t0 + s n + c n d``
 ``crossovers``      where one implementation overtakes another
-``compile_times``   Numba's first call in a new process
-``targets``         the performance targets, met or missed
+``compile_times``   Numba's first call in a new process, and the calls to repay it
 ``pyperf_medians``  pyperf's medians, ``pyperf.md`` and ``pyperf.csv``
 ``figures``         which plots a run gets, and their Markdown links
 ``intervals``       95 % intervals of ratios of medians, and ties
 ``comparisons``     which implementations are compared with which
 ``model``           ``Run``: a pytest-benchmark JSON, read and checked
+``reading``         reading JSON files, and finding the newest run
 ``machine``         what the run was measured on, from the JSON
 ``files``           atomic writes
 ``formatting``      numbers, Markdown tables, CSV
@@ -32,8 +35,20 @@ Data flows JSON -> ``model.Run`` -> tables / cost model / plots -> files -> READ
 nothing above ``model`` reads the JSON, and nothing recomputes a timing.
 """
 
-from bench.report.build import make_report
-from bench.report.cli import main
 from bench.report.common import ReportError
 
 __all__ = ["ReportError", "main", "make_report"]
+
+
+def __getattr__(name):
+    # Imported when first used: a module that needs only ``files`` or ``model``
+    # should not load the whole report (scipy, the tables) with it.
+    if name == "make_report":
+        from bench.report.build import make_report
+
+        return make_report
+    if name == "main":
+        from bench.report.cli import main
+
+        return main
+    raise AttributeError(f"module 'bench.report' has no attribute {name!r}")

@@ -7,8 +7,10 @@ Reads one pytest-benchmark JSON written by ``python -m bench run`` (default: the
 newest under ``results/``) and writes into ``--out`` (default: the JSON's folder):
 
 - ``summary.md``, ``summary.csv``: for each (n, d, dtype) group, the median time of
-  every implementation, speedups, the rate at which each one reads ``X`` and that
-  rate as a share of ``X.sum()``'s (the roofline), and the scikit-learn reference;
+  every implementation, speedups with their intervals, the rate at which each one
+  reads ``X`` and that rate as a share of the roofline's (the compiled stream of
+  ``bench/stream.py``; ``X.sum()`` in older runs), the memory a step allocates, and
+  the scikit-learn reference;
 - a cost-model section of ``summary.md``, with ``cost_model.csv`` and
   ``crossovers.csv``: per implementation the fit ``t = t0 + c * n * d`` (and
   ``t0 + s * n + c * n * d``, with a per-sample term), and where one
@@ -21,7 +23,8 @@ Every number and every fact about the machine comes from the JSON, never from th
 machine running the report, and nothing depends on the clock: the same JSON gives
 byte-identical Markdown and CSV. ``--readme`` also replaces the text between
 each ``<!-- report:NAME:begin -->`` / ``<!-- report:NAME:end -->`` pair in that file
-(NAME: ``targets``, ``summary``, ``cost-model``) with the same tables.
+(NAME: ``targets``, ``summary``, ``cost-model``, ``findings``) with the same
+tables, and with what the run found in sentences (``bench/report/findings.py``).
 
 This module is the command line; the report itself is ``bench.report.build``.
 """
@@ -33,7 +36,7 @@ from pathlib import Path
 from bench.report.build import make_report
 from bench.report.common import RESULTS, ReportError
 from bench.report.formatting import md_table
-from bench.report.model import find_latest_json
+from bench.report.reading import find_latest_json
 from bench.report.tables import render_time_tables
 
 
@@ -90,8 +93,8 @@ def add_arguments(parser):
         type=Path,
         default=None,
         metavar="MARKDOWN",
-        help="replace the report:targets, report:summary and report:cost-model blocks"
-        " of this file",
+        help="replace the report:targets, report:summary, report:cost-model and"
+        " report:findings blocks of this file",
     )
     parser.add_argument("--no-plots", action="store_true", help="tables only")
     return parser

@@ -7,6 +7,8 @@ modules that use them need not import each other for a constant.
 
 from pathlib import Path
 
+from bench.grid import DEVICE_ROWS
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "results"
 
@@ -30,9 +32,7 @@ STREAM_ALL = "stream_all"
 # The gpu preset's device rows (bench/device.py): numba_cuda's step on data already
 # on the device, a load-only stream over X there (the GPU's roofline), and the copy
 # of X from host to device.
-CUDA_RESIDENT = "cuda_resident"
-CUDA_LOAD = "cuda_load"
-CUDA_H2D = "cuda_h2d"
+CUDA_RESIDENT, CUDA_LOAD, CUDA_H2D = DEVICE_ROWS
 KNOWN_REFERENCES = (
     SKLEARN,
     X_SUM,
@@ -44,6 +44,8 @@ KNOWN_REFERENCES = (
 )
 ROOFLINES = (X_SUM, STREAM_ONE, STREAM_ALL, CUDA_LOAD)
 STREAMS = (STREAM_ONE, STREAM_ALL, CUDA_LOAD)  # the compiled load-only streams
+# The read-rate plot's caption in runs with a stream (older runs: PLOTS["rate"])
+STREAM_RATE_CAPTION = "Rate of reading X against n·d, with the stream roofline"
 # Reference rows whose rate of reading X the rate tables show
 RATED = (X_SUM, STREAM_ONE, STREAM_ALL, CUDA_RESIDENT, CUDA_LOAD, CUDA_H2D)
 KNOWN_DTYPES = ("float64", "float32")
@@ -60,6 +62,7 @@ MARKERS = {
         "<!-- report:cost-model:begin -->",
         "<!-- report:cost-model:end -->",
     ),
+    "findings": ("<!-- report:findings:begin -->", "<!-- report:findings:end -->"),
 }
 
 # {key: (PNG file name, caption)}; bench/report/figures.py picks those a run allows.
@@ -72,10 +75,6 @@ PLOTS = {
         "Speedup of numba_simd over numpy",
     ),
     "rate": ("read_rate.png", "Rate of reading X against n·d, with the x_sum roofline"),
-    "rate_stream": (
-        "read_rate.png",
-        "Rate of reading X against n·d, with the stream roofline",
-    ),
 }
 PLOT_DPI = 110
 

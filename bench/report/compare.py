@@ -140,10 +140,10 @@ def compare_runs(base, new, base_path="BASE", new_path="NEW"):
             s_new = speedup(new, a, b, dtype, n, d)
             if s_base is None or s_new is None:
                 continue
-            get = (base.get, new.get)
+            # (b / a here) / (b / a in BASE), with the four cases' samples
             r = ratio(
-                [get[1](b, dtype, n, d), get[0](a, dtype, n, d)],
-                [get[1](a, dtype, n, d), get[0](b, dtype, n, d)],
+                [new.get(b, dtype, n, d), base.get(a, dtype, n, d)],
+                [new.get(a, dtype, n, d), base.get(b, dtype, n, d)],
             )
             speedups.append(SpeedupChange(a, b, dtype, n, d, s_base, s_new, r))
     only_base = sorted(
@@ -307,8 +307,8 @@ def _speedup_table(speedups):
             f"{s.a} vs {s.b}",
             s.dtype,
             f"{s.n:,} x {s.d:,}",
-            f"{fmt_sig(s.base, 3)}x",
-            f"{fmt_sig(s.new, 3)}x",
+            fmt_ratio(s.base, "x"),
+            fmt_ratio(s.new, "x"),
             _interval_text(s.ratio),
             s.mark,
         ]

@@ -5,14 +5,13 @@ The time tables, the crossovers and the pyperf tables all compare the same pairs
 so the choice is made here, once.
 """
 
-from bench.grid import SLOW_IMPLEMENTATIONS
-from bench.report.common import CUDA_LOAD, STREAM_ALL, STREAM_ONE, X_SUM
+from bench.grid import DEVICE_IMPLEMENTATIONS, SLOW_IMPLEMENTATIONS
+from bench.report.common import CUDA_LOAD, CUDA_RESIDENT, STREAM_ALL, STREAM_ONE, X_SUM
 
 # Implementations that run on all of Numba's threads: their ceiling is the
-# all-threads stream.
+# all-threads stream. (Those on a GPU, DEVICE_IMPLEMENTATIONS, have the device's
+# load stream as theirs.)
 THREADED = ("numba_parallel",)
-# Implementations that run on a GPU: their ceiling is the device's load stream.
-ON_DEVICE = ("numba_cuda",)
 
 
 def speedup_pairs(impls):
@@ -40,13 +39,19 @@ def roofline(impl, references):
     and ``stream_one`` for the others; ``x_sum`` for every CPU implementation in
     runs made before the stream existed.
     """
-    if impl in ON_DEVICE:
+    if impl in DEVICE_IMPLEMENTATIONS:
         return CUDA_LOAD if CUDA_LOAD in references else None
     stream = STREAM_ALL if impl in THREADED else STREAM_ONE
     for ref in (stream, X_SUM):
         if ref in references:
             return ref
     return None
+
+
+def has_gpu_rows(run):
+    """Whether the run timed the step on a GPU (a run of the ``gpu`` preset)."""
+    on_device = any(i in DEVICE_IMPLEMENTATIONS for i in run.impls)
+    return on_device or CUDA_RESIDENT in run.references
 
 
 def compiled(impls):

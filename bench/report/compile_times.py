@@ -9,6 +9,7 @@ at the largest float64 size of the run, from the medians of the same run.
 """
 
 import math
+from typing import NamedTuple
 
 from bench.report.formatting import fmt_cell, heading, md_table, to_csv
 from bench.report.model import ordered
@@ -43,10 +44,25 @@ def calls_to_repay(run, impl, seconds, n, d):
     return math.ceil(seconds / (base - t)) if base > t else NEVER
 
 
+class CompileRow(NamedTuple):
+    """One implementation's first-call times (seconds, or None) and the calls to
+    repay its compile time at each of ``repay_sizes(run)``."""
+
+    impl: str
+    start: float | None  # a new process that imports and makes the data
+    cold: float | None  # the same plus a first call that compiles
+    cached: float | None  # the same plus a first call that loads the cache
+    compile: float | None  # cold - start
+    load: float | None  # cached - start
+    calls: tuple  # int, NEVER or None per repay size
+
+    @property
+    def times(self):
+        return (self.start, self.cold, self.cached, self.compile, self.load)
+
+
 def compile_rows(run):
-    """``[(impl, import, cold, cached, compile, load, *calls)]``, times in seconds
-    (or None), then the calls to repay the compile time at each of
-    ``repay_sizes(run)``.
+    """A ``CompileRow`` per implementation with first-call timings.
 
     ``compile = cold - import`` and ``load = cached - import``: the first call's
     share of a new process.
@@ -57,8 +73,12 @@ def compile_rows(run):
     for i in impls:
         start, cold, cached = (times.get((i, m)) for m in COMPILE_MODES)
         compile_s = _minus(cold, start)
-        repay = [calls_to_repay(run, i, compile_s, n, d) for n, d in repay_sizes(run)]
-        rows.append((i, start, cold, cached, compile_s, _minus(cached, start), *repay))
+        calls = tuple(
+            calls_to_repay(run, i, compile_s, n, d) for n, d in repay_sizes(run)
+        )
+        rows.append(
+            CompileRow(i, start, cold, cached, compile_s, _minus(cached, start), calls)
+        )
     return rows
 
 
@@ -70,7 +90,6 @@ COMPILE_HEADERS = [
     "compile ≈ cold - no call (ms)",
     "cache load ≈ warm - no call (ms)",
 ]
-N_TIMES = len(COMPILE_HEADERS) - 1
 
 
 def _calls_cell(value):
@@ -80,8 +99,7 @@ def _calls_cell(value):
 def compile_csv(run):
     """The text of ``compile.csv``."""
     rows = [
-        [i] + [v and v * 1e3 for v in values[:N_TIMES]] + values[N_TIMES:]
-        for i, *values in compile_rows(run)
+        [r.impl, *(v and v * 1e3 for v in r.times), *r.calls] for r in compile_rows(run)
     ]
     headers = ["impl", "import_ms", "cold_ms", "cached_ms", "compile_ms", "load_ms"]
     headers += [f"calls_to_repay_n{n}_d{d}" for n, d in repay_sizes(run)]
@@ -90,6 +108,7 @@ def compile_csv(run):
 
 def render_compile(run, level):
     """The first-call table, under its heading and with its explanation."""
+    sizes = repay_sizes(run)
     return "\n\n".join(
         [
             heading(level, "Numba's first call in a new process"),
@@ -102,14 +121,14 @@ def render_compile(run, level):
             " has won back its compile time (never, where numpy is as fast).",
             md_table(
                 COMPILE_HEADERS
-                + [f"calls to repay at {n:,} x {d:,}" for n, d in repay_sizes(run)],
+                + [f"calls to repay at {n:,} x {d:,}" for n, d in sizes],
                 [
-                    [i]
-                    + [fmt_cell(v and v * 1e3, "time") for v in values[:N_TIMES]]
-                    + [_calls_cell(v) for v in values[N_TIMES:]]
-                    for i, *values in compile_rows(run)
+                    [r.impl]
+                    + [fmt_cell(v and v * 1e3, "time") for v in r.times]
+                    + [_calls_cell(v) for v in r.calls]
+                    for r in compile_rows(run)
                 ],
-                "l" + "r" * (N_TIMES + len(repay_sizes(run))),
+                "l" + "r" * (len(COMPILE_HEADERS) - 1 + len(sizes)),
             ),
         ]
     )

@@ -5,12 +5,13 @@ puts them together, at a heading level given by the caller (``summary.md`` is a
 document of its own, the README nests them one level deeper).
 """
 
+from bench.report.comparisons import has_gpu_rows
 from bench.report.compile_times import render_compile
 from bench.report.costs import render_cost_tables
 from bench.report.crossovers import render_crossovers
 from bench.report.figures import render_plot_links
 from bench.report.formatting import heading, md_table
-from bench.report.gpu import has_gpu_rows, render_gpu
+from bench.report.gpu import render_gpu
 from bench.report.tables import render_summary_tables
 from bench.report.targets import render_targets
 

@@ -4,7 +4,7 @@ Apart from ``bench/report/plots.py`` so that the tables can link the plots witho
 matplotlib: a tables-only report (``--no-plots``, or no ``plot`` extra) needs none.
 """
 
-from bench.report.common import PLOTS, STREAMS
+from bench.report.common import PLOTS, STREAM_RATE_CAPTION, STREAMS
 from bench.report.formatting import heading
 
 
@@ -15,9 +15,16 @@ def planned_plots(run):
         keys.append("heatmap")
     if {"numba_simd", "numpy"} <= set(run.impls):
         keys.append("heatmap_simd")
-    streams = any(r in run.references for r in STREAMS)
-    keys.append("rate_stream" if streams else "rate")
-    return {k: PLOTS[k] for k in keys}
+    keys.append("rate")
+    plots = {k: PLOTS[k] for k in keys}
+    if has_stream(run):
+        plots["rate"] = (PLOTS["rate"][0], STREAM_RATE_CAPTION)
+    return plots
+
+
+def has_stream(run):
+    """Whether the run has a compiled stream as its roofline (else ``x_sum``)."""
+    return any(r in run.references for r in STREAMS)
 
 
 def render_plot_links(run, level, folder=""):

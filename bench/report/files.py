@@ -25,6 +25,8 @@ def write_atomic(path, content):
             dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
         )
         try:
+            # mkstemp makes the file private; a result is for everyone to read
+            os.fchmod(fd, 0o644)
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
             os.replace(tmp, path)

@@ -21,18 +21,16 @@ A run without the device rows has no such section; nothing else changes.
 
 import math
 
+from bench.grid import DEVICE_IMPLEMENTATIONS
 from bench.report.common import CUDA_H2D, CUDA_LOAD, CUDA_RESIDENT, DASH
+from bench.report.comparisons import THREADED
+from bench.report.compile_times import NEVER
 from bench.report.formatting import fmt_cell, heading, md_table
 from bench.report.intervals import fmt_ratio, has_intervals, interval_note, speedup
+from bench.report.tables import rate_share
 
-CUDA = "numba_cuda"
-CORES = "numba_parallel"
-NEVER = "never"
-
-
-def has_gpu_rows(run):
-    """Whether the run timed the step on a GPU."""
-    return CUDA in run.impls or CUDA_RESIDENT in run.references
+(CUDA,) = DEVICE_IMPLEMENTATIONS
+(CORES,) = THREADED
 
 
 def epochs_to_repay(run, dtype, n, d):
@@ -50,11 +48,6 @@ def _share(run, part, whole, dtype, n, d):
     return None if a is None or b is None else a / b
 
 
-def _rate_share(run, impl, roof, dtype, n, d):
-    a, b = run.get(impl, dtype, n, d), run.get(roof, dtype, n, d)
-    return None if a is None or b is None else a.gb_per_s / b.gb_per_s
-
-
 def transfer_crossover(run, dtype):
     """``{d: text}``: from which n the step with transfer beats ``numba_parallel``."""
     out = {}
@@ -64,9 +57,10 @@ def transfer_crossover(run, dtype):
             for n, dd in run.sizes(dtype)
             if dd == d
         ]
-        called = [(n, r.sign) for n, r in verdicts if r is not None and r.sign != 0]
+        measured = [(n, r) for n, r in verdicts if r is not None]
+        called = [(n, r.sign) for n, r in measured if r.sign != 0]
         if not called:
-            out[d] = "not measured" if not verdicts else "no verdict called"
+            out[d] = "no verdict called" if measured else "not measured"
             continue
         start = None
         for n, sign in sorted(called, reverse=True):
@@ -118,7 +112,7 @@ def render_gpu(run, level):
                     fmt_cell(None if copy is None else copy * 1e6, "time"),
                     fmt_cell(_share(run, CUDA_H2D, CUDA, dtype, n, d), "share"),
                     fmt_cell(
-                        _rate_share(run, CUDA_RESIDENT, CUDA_LOAD, dtype, n, d), "share"
+                        rate_share(run, CUDA_RESIDENT, CUDA_LOAD, dtype, n, d), "share"
                     ),
                     *(DASH if r is None else fmt_ratio(r) for r in ratios),
                     epochs if epochs == NEVER else fmt_cell(epochs, "int"),

@@ -135,4 +135,5 @@ def _timing_settings(settings):
             UNKNOWN if gc is None else ("disabled" if gc else "enabled"),
         ),
         ("CPU affinity", or_unknown(settings.get("cpu_affinity"))),
+        ("Warmup calls per case", or_unknown(settings.get("warmup_iterations"))),
     ]

@@ -10,7 +10,6 @@ To carry more of each case's statistics, add a field to ``Timing`` and fill it i
 the intervals of ``bench/report/intervals.py``) is one.
 """
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,13 +19,13 @@ import numpy as np
 from bench.report.common import (
     KNOWN_DTYPES,
     KNOWN_REFERENCES,
-    RESULTS,
     ReportError,
 )
 from bench.report.machine import describe_environment, or_unknown, run_date
+from bench.report.reading import check_pytest_benchmark, read_json
 from kernels import IMPLEMENTATIONS
 
-# The extra_info keys bench/test_step.py and bench/test_reference.py record.
+# The extra_info keys bench/test_step.py, test_reference.py and test_gpu.py record.
 STEP_KEYS = frozenset({"impl", "n_samples", "n_features", "dtype"})
 
 
@@ -39,7 +38,8 @@ class Timing:
     impl : str
         Implementation (a key of ``kernels.IMPLEMENTATIONS``) or reference row.
     reference : bool
-        True for the reference rows (``sklearn``, ``x_sum``).
+        True for the reference rows (``common.KNOWN_REFERENCES``: scikit-learn,
+        ``X.sum()``, the streams, the GPU rows).
     n, d : int
         ``X`` has shape ``(n, d)``.
     dtype : str
@@ -109,7 +109,8 @@ class Run:
     preset, date : str
     impls, references, dtypes : tuple of str
         In display order: ``kernels.IMPLEMENTATIONS`` order, then unknown names
-        alphabetically; references ``sklearn``, ``x_sum``; ``float64`` first.
+        alphabetically; references in ``common.KNOWN_REFERENCES`` order;
+        ``float64`` first.
     """
 
     source: str
@@ -155,69 +156,6 @@ def ordered(names, known):
 
 
 # ---------------------------------------------------------------------- reading
-
-
-def read_json(path):
-    """Parse one JSON file, with errors that name the file.
-
-    Raises
-    ------
-    ReportError
-        The file is missing, a folder, empty, unreadable or not valid JSON.
-    """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ReportError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ReportError(f"{path}: is a folder, not a JSON file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReportError(f"{path}: cannot be read ({exc})") from None
-    if not text.strip():
-        raise ReportError(f"{path}: file is empty")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReportError(
-            f"{path}: not valid JSON (truncated?): {exc.msg} at line {exc.lineno}"
-            f" column {exc.colno}"
-        ) from None
-
-
-def is_pytest_benchmark(data):
-    """Whether parsed JSON has the shape of pytest-benchmark output."""
-    return (
-        isinstance(data, dict)
-        and isinstance(data.get("machine_info"), dict)
-        and isinstance(data.get("benchmarks"), list)
-    )
-
-
-def _json_kind(value):
-    kinds = {dict: "an object", list: "an array", str: "a string"}
-    return kinds.get(type(value), "a number, boolean or null")
-
-
-def check_pytest_benchmark(data, path):
-    """Raise a ReportError unless ``data`` is pytest-benchmark output."""
-    if not isinstance(data, dict):
-        raise ReportError(
-            f"{path}: not pytest-benchmark output (the top level is"
-            f" {_json_kind(data)}, expected an object)"
-        )
-    if is_pytest_benchmark(data):
-        return
-    hint = ""
-    entries = data.get("benchmarks")
-    if isinstance(entries, list) and (
-        "metadata" in data or any(isinstance(b, dict) and "runs" in b for b in entries)
-    ):
-        hint = "; it looks like pyperf output, which goes to --pyperf"
-    raise ReportError(
-        f"{path}: not pytest-benchmark output (expected 'machine_info' and a"
-        f" 'benchmarks' list){hint}"
-    )
 
 
 def _median_of(bench, path):
@@ -380,34 +318,3 @@ def parse_run(data, path):
 def load_run(path):
     """Read and check one pytest-benchmark JSON file; see ``parse_run``."""
     return parse_run(read_json(path), Path(path))
-
-
-def find_latest_json(root=RESULTS):
-    """The newest pytest-benchmark JSON under ``root``, searched recursively.
-
-    Hidden files and folders (a run's temporary ``.bench-*.partial`` file) and JSON
-    of other tools (pyperf) are passed over; among equal times, the first path.
-
-    Raises
-    ------
-    ReportError
-        There is none.
-    """
-    root = Path(root)
-    found = []
-    if root.is_dir():
-        for path in root.rglob("*.json"):
-            hidden = any(p.startswith(".") for p in path.relative_to(root).parts)
-            if not hidden and path.is_file():
-                found.append((-path.stat().st_mtime_ns, path.as_posix(), path))
-    for _, _, path in sorted(found):
-        try:
-            data = read_json(path)
-        except ReportError:
-            continue
-        if is_pytest_benchmark(data):
-            return path
-    raise ReportError(
-        f"{root}: no pytest-benchmark JSON found; run `python -m bench run` first,"
-        " or name one with --input"
-    )

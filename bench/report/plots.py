@@ -28,10 +28,9 @@ from bench.report.common import (
     SKLEARN,
     STREAM_ALL,
     STREAM_ONE,
-    STREAMS,
     X_SUM,
 )
-from bench.report.figures import planned_plots
+from bench.report.figures import has_stream, planned_plots
 from bench.report.files import write_atomic
 from bench.report.formatting import fmt_count, fmt_sig
 from bench.report.intervals import fmt_ratio, has_intervals, speedup
@@ -158,7 +157,7 @@ def plot_read_rate(run, path, dpi=PLOT_DPI):
     """GB/s at which each implementation reads X, with the roofline rows."""
     title = (
         "Bytes of X / time per step; the compiled stream is the roofline"
-        if any(r in run.references for r in STREAMS)
+        if has_stream(run)
         else "Bytes of X / time per step; x_sum = X.sum() is the roofline"
     )
     return plot_by_d(
@@ -293,7 +292,6 @@ def make_plots(run, costs, crossings, out_dir, dpi=PLOT_DPI):
             run, path, fast="numba_simd", dpi=dpi
         ),
         "rate": lambda path: plot_read_rate(run, path, dpi),
-        "rate_stream": lambda path: plot_read_rate(run, path, dpi),
     }
     written = []
     with matplotlib.style.context(["default", STYLE]):

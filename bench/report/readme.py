@@ -12,6 +12,7 @@ from pathlib import Path
 from bench.report.common import MARKERS, SUMMARY_MD, ReportError
 from bench.report.document import render_cost_model, render_environment
 from bench.report.figures import render_plot_links
+from bench.report.findings import render_findings
 from bench.report.tables import render_summary_tables
 from bench.report.targets import render_targets
 
@@ -57,6 +58,7 @@ def readme_blocks(run, costs, crossings, readme, out_dir):
         "targets": render_targets(run, 3),
         "summary": summary,
         "cost-model": render_cost_model(run, costs, crossings, 3),
+        "findings": render_findings(run, costs, 3),
     }
 
 

@@ -90,10 +90,15 @@ def _rate(impl):
     return value
 
 
+def rate_share(run, impl, roof, dtype, n, d):
+    """``impl``'s rate of reading X as a share of ``roof``'s, or None."""
+    t, r = run.get(impl, dtype, n, d), run.get(roof, dtype, n, d)
+    return None if t is None or r is None else t.gb_per_s / r.gb_per_s
+
+
 def _share(impl, ceiling):
     def value(run, dtype, n, d):
-        t, roof = run.get(impl, dtype, n, d), run.get(ceiling, dtype, n, d)
-        return None if t is None or roof is None else t.gb_per_s / roof.gb_per_s
+        return rate_share(run, impl, ceiling, dtype, n, d)
 
     return value
 
@@ -225,10 +230,7 @@ STREAM_RATE_NOTE = (
 )
 
 
-def render_time_tables(run, level):
-    """The time and speedup tables, one per dtype."""
-    columns = summary_columns(run)
-    rows = summary_rows(run, columns)
+def _time_note(run):
     refs = []
     if SKLEARN in run.references:
         refs.append(
@@ -244,28 +246,11 @@ def render_time_tables(run, level):
         )
     if has_intervals(run):
         refs.append(interval_note())
-    parts = [
-        heading(level, "Time per step"),
-        TIME_NOTE.format(
-            rounds="per-pass medians" if has_intervals(run) else "rounds",
-            dash=DASH,
-            refs=" ".join(refs),
-        ).strip(),
-    ]
-    for dtype in run.dtypes:
-        parts += [heading(level + 1, dtype), _group_table(columns, rows, dtype, "t")]
-    return "\n\n".join(parts)
-
-
-def render_rate_tables(run, level):
-    """The read-rate and roofline tables, one per dtype."""
-    columns = summary_columns(run)
-    rows = summary_rows(run, columns)
-    note = STREAM_RATE_NOTE if STREAM_ONE in run.references else RATE_NOTE
-    parts = [heading(level, "Rate of reading X"), note]
-    for dtype in run.dtypes:
-        parts += [heading(level + 1, dtype), _group_table(columns, rows, dtype, "r")]
-    return "\n\n".join(parts)
+    return TIME_NOTE.format(
+        rounds="per-pass medians" if has_intervals(run) else "rounds",
+        dash=DASH,
+        refs=" ".join(refs),
+    ).strip()
 
 
 ALLOC_NOTE = (
@@ -276,19 +261,37 @@ ALLOC_NOTE = (
 )
 
 
-def render_alloc_tables(run, level):
-    """The allocated-memory tables, one per dtype."""
-    columns = summary_columns(run)
-    rows = summary_rows(run, columns)
-    parts = [heading(level, "Memory allocated per step"), ALLOC_NOTE]
+def _tables(run, level, table, title, note, columns=None, rows=None):
+    """One kind of table (``table``: a ``Column.tables`` letter), one per dtype,
+    under ``title`` and ``note``; ``columns`` and ``rows`` when already made."""
+    columns = summary_columns(run) if columns is None else columns
+    rows = summary_rows(run, columns) if rows is None else rows
+    parts = [heading(level, title), note]
     for dtype in run.dtypes:
-        parts += [heading(level + 1, dtype), _group_table(columns, rows, dtype, "m")]
+        parts += [heading(level + 1, dtype), _group_table(columns, rows, dtype, table)]
     return "\n\n".join(parts)
+
+
+def render_time_tables(run, level):
+    """The time and speedup tables, one per dtype."""
+    return _tables(run, level, "t", "Time per step", _time_note(run))
 
 
 def render_summary_tables(run, level):
     """The time/speedup, read-rate and (when recorded) allocation tables."""
-    parts = [render_time_tables(run, level), render_rate_tables(run, level)]
+    columns = summary_columns(run)
+    rows = summary_rows(run, columns)  # every value, intervals included, once
+    kinds = [
+        ("t", "Time per step", _time_note(run)),
+        (
+            "r",
+            "Rate of reading X",
+            STREAM_RATE_NOTE if STREAM_ONE in run.references else RATE_NOTE,
+        ),
+    ]
     if has_allocations(run):
-        parts.append(render_alloc_tables(run, level))
-    return "\n\n".join(parts)
+        kinds.append(("m", "Memory allocated per step", ALLOC_NOTE))
+    return "\n\n".join(
+        _tables(run, level, table, title, note, columns, rows)
+        for table, title, note in kinds
+    )

@@ -18,8 +18,8 @@ from bench.report.common import (
     STREAM_ALL,
     STREAM_ONE,
 )
+from bench.report.comparisons import has_gpu_rows
 from bench.report.formatting import fmt_cell, fmt_sig, heading, md_table
-from bench.report.gpu import has_gpu_rows
 from bench.report.intervals import METHOD, TIE, fmt_ratio, has_intervals, speedup
 
 
@@ -106,11 +106,9 @@ def measured(run, target, dtype):
     sizes = run.sizes(dtype) if target.n is None else [(target.n, target.d)]
     worst = (None, None)
     for n, d in sizes:
-        t_fast = run.median(target.fast, dtype, n, d)
-        t_slow = run.median(target.slow, dtype, n, d)
-        if t_fast is None or t_slow is None:
-            continue
         ratio = speedup(run, target.fast, target.slow, dtype, n, d)
+        if ratio is None:
+            continue
         if worst[0] is None or _rank(ratio, target.goal) < _rank(worst[0], target.goal):
             worst = (ratio, (n, d))
     return worst
