@@ -8,18 +8,27 @@ CUDA_STAMP := $(VENV)/.installed-cuda
 # the lesson extra (nbconvert for the HTML page), on top of the test install
 LESSON_STAMP := $(VENV)/.installed-lesson
 
-.PHONY: venv test bench bench-full bench-gpu bench-pyperf readme lesson clean
+.PHONY: venv torch test bench bench-full bench-gpu bench-pyperf readme lesson clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -e '.[test,plot]'
+	$(PY) -m pip install --quiet -e '.[test,plot,peers]'
 	touch $(STAMP)
 
 venv: $(STAMP)
 
 $(LESSON_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[test,plot,lesson]'
+	$(PY) -m pip install --quiet -e '.[test,plot,peers,lesson]'
 	touch $(LESSON_STAMP)
+
+# PyTorch's CPU build, for the torch and torch_compile peers (not in any extra: on
+# Linux PyPI's default torch is a CUDA build of several GB). TORCH_PIP names what
+# pip installs: on this project's machines torch==2.13.0 is a CPU build; elsewhere
+# use the CPU wheel index that PyTorch's install page gives (README, Peers).
+TORCH_PIP ?= torch==2.13.0
+torch: $(STAMP)
+	$(PY) -m pip install --quiet $(TORCH_PIP)
+	$(PY) -m bench list
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

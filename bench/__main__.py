@@ -6,6 +6,7 @@ python -m bench report [--input JSON] [--out DIR] [--pyperf DIR_OR_FILE ...]
                        [--readme README.md] [--no-plots]
 python -m bench gpu [--driver]
 python -m bench compare BASE.json NEW.json [--out FILE] [--fail-slower PCT]
+python -m bench list
 """
 
 import argparse
@@ -40,6 +41,9 @@ def main(argv=None):
         "compare", help="NEW against BASE: every case's time ratio, with intervals"
     )
     add_compare_arguments(cmp)
+    sub.add_parser(
+        "list", help="every implementation, what it is, and whether it runs here"
+    )
     args = parser.parse_args(argv)
     if args.command == "run":
         from bench.run import run_pytest_benchmark
@@ -60,6 +64,10 @@ def main(argv=None):
         return 1 if reason else 0
     if args.command == "compare":
         return run_compare_cli(args)
+    if args.command == "list":
+        from bench.registry import main as list_main
+
+        return list_main()
     return 2
 
 

@@ -3,6 +3,11 @@
 Labels are drawn from a logistic model (``y ~ Bernoulli(sigma(X w_true + b_true))``),
 so the classes overlap the way real data do and no data set is linearly separable by
 construction.
+
+Every array it returns starts on a 64-byte boundary (a cache line; the alignment
+XLA needs to read a NumPy array in place instead of copying it, see
+``kernels.jax_jit``), so that no implementation's timing depends on where the
+allocator happened to put the data.
 """
 
 import numpy as np
@@ -51,4 +56,30 @@ def make_problem(
     w = logit_scale * rng.standard_normal(n_features) / np.sqrt(n_features)
     b = float(logit_scale * rng.standard_normal() / 4)
     X = np.asarray(X, dtype=dtype, order=order)
-    return w.astype(dtype), b, X, y.astype(dtype)
+    return aligned(w.astype(dtype)), b, aligned(X), aligned(y.astype(dtype))
+
+
+ALIGNMENT = 64
+
+
+def aligned(a, alignment=ALIGNMENT):
+    """A copy of ``a`` (same shape, dtype and memory order) whose data starts on an
+    ``alignment``-byte boundary.
+
+    Parameters
+    ----------
+    a : ndarray
+        C- or Fortran-contiguous.
+    alignment : int
+        Bytes, a multiple of ``a.itemsize``.
+
+    Returns
+    -------
+    ndarray
+    """
+    buffer = np.empty(a.nbytes + alignment, dtype=np.uint8)
+    offset = -buffer.ctypes.data % alignment
+    order = "F" if a.flags.f_contiguous and not a.flags.c_contiguous else "C"
+    out = np.ndarray(a.shape, a.dtype, buffer, offset, order=order)
+    out[...] = a
+    return out

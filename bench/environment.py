@@ -10,6 +10,8 @@ its name and compute capability are recorded too.
 import importlib.metadata
 import os
 import platform
+import sys
+import sysconfig
 from functools import cache
 
 import llvmlite
@@ -17,9 +19,10 @@ import numba
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
+from kernels import IMPLEMENTATIONS, unavailable
 from kernels._gpu import gpu_usable
-
-BLAS_THREADS_ENV = "LOOPBENCH_BLAS_THREADS"
+from kernels._threads import THREADS_ENV as BLAS_THREADS_ENV
+from kernels._threads import threads_setting as blas_threads_setting
 
 # Environment variables that change timings; pyperf passes them to its workers.
 TIMING_ENVIRON = (
@@ -32,25 +35,8 @@ TIMING_ENVIRON = (
     "OPENBLAS_CORETYPE",
     "OPENBLAS_L2_SIZE",
     "MKL_NUM_THREADS",
+    "XLA_FLAGS",
 )
-
-
-def blas_threads_setting():
-    """The requested BLAS thread count: an int, or ``None`` for the library default.
-
-    Raises
-    ------
-    ValueError
-        ``$LOOPBENCH_BLAS_THREADS`` is neither ``all`` nor a positive integer.
-    """
-    raw = os.environ.get(BLAS_THREADS_ENV, "1").strip().lower()
-    if raw == "all":
-        return None
-    if raw.isdigit() and int(raw) > 0:
-        return int(raw)
-    raise ValueError(
-        f"{BLAS_THREADS_ENV} must be 'all' or a positive integer, got {raw!r}"
-    )
 
 
 def limit_blas_threads():
@@ -108,6 +94,48 @@ def describe():
     return info
 
 
+def _version(package):
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def peers_description():
+    """Versions and thread settings of the peers (JAX, PyTorch, Cython), and why
+    any declared implementation is not registered here.
+
+    Reads the thread settings from the peers' modules where this process has
+    imported them (a benchmark session has); imports nothing.
+
+    Returns
+    -------
+    dict
+        ``{"versions": {package: version}, "threads": {impl: setting},
+        "cython_flags": str, "unavailable": {impl: reason}}``.
+    """
+    threads = {}
+    if "kernels.jax_jit" in sys.modules:
+        threads["jax"] = sys.modules["kernels.jax_jit"].XLA_THREADS
+    if "kernels.torch_eager" in sys.modules:
+        threads["torch"] = sys.modules["kernels.torch_eager"].TORCH_THREADS
+    info = {
+        "versions": {
+            p: v
+            for p in ("jax", "jaxlib", "torch", "Cython")
+            if (v := _version(p)) is not None
+        },
+        "threads": threads,
+        "unavailable": unavailable(),
+    }
+    if "cython" in IMPLEMENTATIONS:
+        from kernels.cython_loop import FLAGS
+
+        cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
+        info["cython_flags"] = f"{cc} {' '.join(FLAGS)}"
+    return info
+
+
 def _describe_cpu():
     setting = blas_threads_setting()
     return {
@@ -131,4 +159,5 @@ def _describe_cpu():
         "numba_num_threads": numba.config.NUMBA_NUM_THREADS,
         "numba_threading_layer": numba_threading_layer(),
         "environ": {k: os.environ[k] for k in TIMING_ENVIRON if k in os.environ},
+        "peers": peers_description(),
     }

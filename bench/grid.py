@@ -19,8 +19,11 @@ from functools import lru_cache
 import numpy as np
 
 from bench.data import make_problem
-from kernels import IMPLEMENTATIONS
+from kernels import DECLARED, IMPLEMENTATIONS, trait
 from kernels._gpu import why_no_gpu
+
+# Names of the implementations on a device, declared or not registered here
+DEVICE_IMPLEMENTATIONS = tuple(i.name for i in DECLARED if i.device)
 
 PRESET_ENV = "LOOPBENCH_PRESET"
 DEFAULT_PRESET = "quick"
@@ -35,14 +38,11 @@ DATA_SEED = 0
 # Calls of every case before pytest-benchmark's clock starts (its warmup).
 WARMUP_ITERATIONS = 100
 
-# Implementations that run the interpreter once per sample (or per element) only run
-# up to this many elements of X (n * d) per preset; larger cases are reported as
-# skipped, not silently dropped.
-SLOW_IMPLEMENTATIONS = ("python", "numpy_per_sample")
-
-# Implementations that run on a GPU. They are timed only by presets that name them,
-# and registered only where they can run (kernels._gpu).
-DEVICE_IMPLEMENTATIONS = ("numba_cuda",)
+# What an implementation is comes from its declaration (kernels.DECLARED): an
+# interpreted one (once per sample or element) runs only up to a preset's
+# slow_max_elements, larger cases reported as skipped, not silently dropped; one on
+# a device is timed only by presets that name it, and registered only where it can
+# run (kernels._gpu).
 # The gpu preset's rows beside the implementations (bench/device.py): the step on
 # data already on the device, a load-only stream over X there, the copy of X to it.
 DEVICE_ROWS = ("cuda_resident", "cuda_load", "cuda_h2d")
@@ -109,16 +109,14 @@ class Preset:
     def needs_gpu(self):
         """The preset times anything on a GPU."""
         return bool(self.device_rows) or any(
-            impl in DEVICE_IMPLEMENTATIONS for impl in self.implementations()
+            trait(impl, "device") for impl in self.implementations()
         )
 
     def implementations(self):
         """Names of the implementations this preset times, in order."""
         if self.impls is None:
-            return [i for i in IMPLEMENTATIONS if i not in DEVICE_IMPLEMENTATIONS]
-        return [
-            i for i in self.impls if i in IMPLEMENTATIONS or i in DEVICE_IMPLEMENTATIONS
-        ]
+            return [i for i in IMPLEMENTATIONS if not trait(i, "device")]
+        return [i for i in self.impls if i in IMPLEMENTATIONS or trait(i, "device")]
 
     def reference_names(self, available):
         """The reference rows of ``available`` (names) that this preset times."""
@@ -237,19 +235,19 @@ def cases(preset, impls=None, on_gpu=(), passes=1):
         ]
     impls = preset.implementations() if impls is None else list(impls)
     no_gpu = None
-    if any(i in DEVICE_IMPLEMENTATIONS or i in on_gpu for i in impls):
+    if any(trait(i, "device") or i in on_gpu for i in impls):
         no_gpu = why_no_gpu()
     out = []
     for dtype in preset.dtypes:
         for n, d in preset.sizes():
             for impl in impls:
                 skip = None
-                if impl in SLOW_IMPLEMENTATIONS and n * d > preset.slow_max_elements:
+                if trait(impl, "interpreted") and n * d > preset.slow_max_elements:
                     skip = (
                         f"too slow for this preset: {impl} runs up to n*d = "
                         f"{preset.slow_max_elements:.0e} in {preset.name!r}"
                     )
-                elif no_gpu and (impl in DEVICE_IMPLEMENTATIONS or impl in on_gpu):
+                elif no_gpu and (trait(impl, "device") or impl in on_gpu):
                     skip = f"no GPU: {no_gpu}"
                 out.append(Case(impl, n, d, dtype, skip))
     return out

@@ -1,14 +1,17 @@
-"""Numba's compile time, measured on its own and kept out of the step timings.
+"""First calls that compile, measured on their own and kept out of the step timings.
 
-For every implementation whose core is a Numba dispatcher, three kinds of new
-process (``bench/first_call.py``) are timed whole, each with its own
-``NUMBA_CACHE_DIR``:
+For every implementation declared ``compiles`` (Numba's loops, JAX, torch.compile,
+the Cython build), three kinds of new process (``bench/first_call.py``) are timed
+whole, each with its own compiler caches:
 
-- ``import``: start Python, import the package, make the data; no call;
-- ``cold``: the same plus one step with an empty cache, so Numba type-infers,
-  optimizes and generates machine code for the whole call tree;
-- ``cached``: the same plus one step with the cache already on disk, so Numba only
-  loads the stored machine code.
+- ``import``: start Python, import the package and the implementation's module,
+  make the data; no call;
+- ``cold``: the same plus one step with empty caches, so the compiler does all its
+  work (Numba type-infers and generates machine code for the whole call tree; JAX
+  traces and XLA compiles; Dynamo traces and Inductor builds C++; Cython translates
+  and the C compiler builds);
+- ``cached``: the same plus one step with the caches already on disk, so only what
+  was stored is loaded (JAX stores nothing by default: its call compiles again).
 
 ``cold - import`` is what compiling costs, ``cached - import`` what loading costs.
 The step timings never include either: ``test_step`` calls each implementation once
@@ -18,16 +21,12 @@ before the clock starts.
 import tempfile
 
 import pytest
-from numba.core.dispatcher import Dispatcher
 
 from bench.first_call import N_FEATURES, N_SAMPLES, new_process
 from kernels import IMPLEMENTATIONS
 
-COMPILED = [
-    name
-    for name, impl in IMPLEMENTATIONS.items()
-    if isinstance(getattr(impl.module, "_step", None), Dispatcher)
-]
+COMPILED = [name for name, impl in IMPLEMENTATIONS.items() if impl.compiles]
+GROUP = "first call in a new process"
 MODES = ("import", "cold", "cached")
 
 
@@ -46,7 +45,7 @@ def test_numba_first_call(benchmark, impl, mode, tmp_path):
         cache = tempfile.mkdtemp(dir=tmp_path) if mode == "cold" else warm
         return (impl, mode, cache), {}
 
-    benchmark.group = "numba first call in a new process"
+    benchmark.group = GROUP
     benchmark.extra_info.update(
         impl=impl, mode=mode, n_samples=N_SAMPLES, n_features=N_FEATURES
     )

@@ -13,7 +13,7 @@ import pytest
 from bench.allocations import peak_allocated
 from bench.environment import blas_threads_setting
 from bench.grid import LEARNING_RATE, WARMUP_ITERATIONS, problem
-from kernels import IMPLEMENTATIONS
+from kernels import IMPLEMENTATIONS, declared
 
 
 def record_case(benchmark, case, preset, X, call, reference=False):
@@ -35,6 +35,9 @@ def record_case(benchmark, case, preset, X, call, reference=False):
     )
     if case.pass_no in (None, 1):  # the same in every pass: traced in the first
         benchmark.extra_info["alloc_bytes"] = peak_allocated(call)
+        impl = declared(case.impl)
+        if impl is not None and not impl.tracemalloc_sees:
+            benchmark.extra_info["alloc_visible"] = False
     if case.pass_no is not None:
         benchmark.extra_info["pass"] = case.pass_no
 
