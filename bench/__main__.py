@@ -18,7 +18,11 @@ from bench.report.compare import add_compare_arguments, run_compare_cli
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run pytest-benchmark on the grid")
     run.add_argument("--preset", choices=list(PRESETS), default=None)

@@ -22,6 +22,7 @@ from bench.report import (
     common,
     costs,
     crossovers,
+    figures,
     findings,
     formatting,
     intervals,
@@ -207,7 +208,7 @@ def test_summary_numbers(tmp_path):
     assert {k: row[k] for k in expected} == expected
     assert "python_share_of_x_sum" not in row  # interpreted: no roofline column
     md = (out / "summary.md").read_text(encoding="utf-8")
-    assert re.search(r"\| +1,000 \| +10 \| +10,000 \| +100 \| +10.0 \| +5.00 \|", md)
+    assert re.search(r"\| +1,000 x 10 \| +100 \| +10.0 \| +5.00 \|", md)
     assert "| numba vs numpy |" in md.replace("  ", " ").replace("  ", " ")
     assert "20 %" in md
     assert "16.0" in md
@@ -518,7 +519,10 @@ def test_plots_are_png_files(tmp_path):
     path.write_text(json.dumps(bench_json(times)), encoding="utf-8")
     done = make_report(path, dpi=30)
     pngs = sorted(p.name for p in done.written if p.suffix == ".png")
-    assert pngs == sorted({name for name, _ in common.PLOTS.values()})
+    planned = figures.planned_plots(done.run).values()
+    assert pngs == sorted({name for name, _ in planned})
+    assert "speedup_numba_simd_vs_numpy.png" in pngs  # the heatmaps
+    assert "speedup_numba_vs_numpy.png" in pngs
     for name in pngs:
         data = (tmp_path / name).read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n")
@@ -780,9 +784,7 @@ def test_allocated_bytes_make_a_table_when_recorded(tmp_path):
     assert row["python_alloc_kb"] == ""  # not recorded: no number
     md = (out / "summary.md").read_text("utf-8")
     assert "## Memory allocated per step" in md
-    assert re.search(
-        r"\| +1,000 \| +10 \| +10,000 \| +0.0800 \| +— \| +250 \| +0.160 \|", md
-    )
+    assert re.search(r"\| +1,000 x 10 \| +0.0800 \| +— \| +250 \| +0.160 \|", md)
     # a run without the record has no such table (older runs)
     plain = (tables(tmp_path / "old", bench_json(KNOWN)) / "summary.md").read_text()
     assert "Memory allocated" not in plain
@@ -910,7 +912,7 @@ def test_heatmap_with_ties_is_a_png(tmp_path):
     path = tmp_path / "bench.json"
     path.write_text(json.dumps(with_passes(bench_json(times))), encoding="utf-8")
     done = make_report(path, dpi=30)
-    heatmap = tmp_path / common.PLOTS["heatmap"][0]
+    heatmap = tmp_path / figures.heatmap_plot("numba", "numpy")[0]
     assert heatmap in done.written
     assert heatmap.read_bytes().startswith(b"\x89PNG")
 

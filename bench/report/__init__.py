@@ -15,14 +15,16 @@ runs side by side. One idea per module, and imports point one way, downwards
 ``gpu``             the GPU section of a run of the ``gpu`` preset
 ``plots``           the PNG plots (matplotlib; imported only when asked for)
 ``targets``         the performance targets, met or missed
-``tables``          time, speedup, read-rate and memory tables; ``summary.csv``
+``sections``        the time, speedup, read-rate and memory tables, split narrow
+``tables``          those tables' columns, and ``summary.csv``
+``winners``         the win map: which implementation wins each cell
 ``costs``           the cost models ``t0 + c n d`` and ``t0 + s n + c n d``
 ``crossovers``      where one implementation overtakes another
-``compile_times``   Numba's first call in a new process, and the calls to repay it
+``compile_times``   first calls in a new process, and the calls to repay them
 ``pyperf_medians``  pyperf's medians, ``pyperf.md`` and ``pyperf.csv``
 ``figures``         which plots a run gets, and their Markdown links
 ``intervals``       95 % intervals of ratios of medians, and ties
-``comparisons``     which implementations are compared with which
+``comparisons``     who is compared with whom; the one module naming implementations
 ``model``           ``Run``: a pytest-benchmark JSON, read and checked
 ``reading``         reading JSON files, and finding the newest run
 ``machine``         what the run was measured on, from the JSON

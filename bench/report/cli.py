@@ -15,7 +15,9 @@ newest under ``results/``) and writes into ``--out`` (default: the JSON's folder
   ``crossovers.csv``: per implementation the fit ``t = t0 + c * n * d`` (and
   ``t0 + s * n + c * n * d``, with a per-sample term), and where one
   implementation overtakes another, from the fits and from the measured grid;
-  ``compile.csv`` with Numba's first-call times when the JSON has them;
+  ``compile.csv`` with the first-call times of the compiling implementations
+  (Numba's, JAX's, ``torch.compile``'s, Cython's) when the JSON has them;
+- a win map of ``summary.md``: which implementation is fastest in each cell;
 - PNG plots (``bench/report/plots.py``; needs the ``plot`` extra, i.e. matplotlib);
 - ``pyperf.md``, ``pyperf.csv`` when ``--pyperf`` names pyperf results.
 
@@ -23,8 +25,9 @@ Every number and every fact about the machine comes from the JSON, never from th
 machine running the report, and nothing depends on the clock: the same JSON gives
 byte-identical Markdown and CSV. ``--readme`` also replaces the text between
 each ``<!-- report:NAME:begin -->`` / ``<!-- report:NAME:end -->`` pair in that file
-(NAME: ``targets``, ``summary``, ``cost-model``, ``findings``) with the same
-tables, and with what the run found in sentences (``bench/report/findings.py``).
+(NAME: ``targets``, ``summary``, ``cost-model``, ``findings``, and ``win-map``
+where the README has that pair) with the same tables, and with what the run found
+in sentences (``bench/report/findings.py``).
 
 This module is the command line; the report itself is ``bench.report.build``.
 """
@@ -37,7 +40,7 @@ from bench.report.build import make_report
 from bench.report.common import RESULTS, ReportError
 from bench.report.formatting import md_table
 from bench.report.reading import find_latest_json
-from bench.report.tables import render_time_tables
+from bench.report.sections import render_time_tables
 
 
 def print_report(report, file=None):

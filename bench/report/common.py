@@ -64,16 +64,17 @@ MARKERS = {
     ),
     "findings": ("<!-- report:findings:begin -->", "<!-- report:findings:end -->"),
 }
+# README blocks replaced only where the README has their markers: a README without
+# both markers of one simply does not show it (one marker alone is an error).
+OPTIONAL_MARKERS = {
+    "win-map": ("<!-- report:win-map:begin -->", "<!-- report:win-map:end -->"),
+}
 
-# {key: (PNG file name, caption)}; bench/report/figures.py picks those a run allows.
+# {key: (PNG file name, caption)}; bench/report/figures.py picks those a run allows
+# and adds the speedup heatmaps (bench/report/comparisons.py: HEATMAPS).
 PLOTS = {
     "time": ("time_per_step.png", "Time per step against n·d, one panel per d"),
     "cost": ("cost_model.png", "Measured medians and the fitted cost model"),
-    "heatmap": ("speedup_numba_vs_numpy.png", "Speedup of numba over numpy"),
-    "heatmap_simd": (
-        "speedup_numba_simd_vs_numpy.png",
-        "Speedup of numba_simd over numpy",
-    ),
     "rate": ("read_rate.png", "Rate of reading X against n·d, with the x_sum roofline"),
 }
 PLOT_DPI = 110

@@ -1,22 +1,30 @@
-"""Numba's first call in a new process (``bench/test_compile.py``): the
-``compile.csv`` rows and the Markdown table of the cost-model section.
+"""The first call in a new process (``bench/test_compile.py``) of every
+implementation that compiles or builds at its first call (Numba's, JAX's trace and
+compile, ``torch.compile``, the Cython build): the ``compile.csv`` rows and the
+Markdown table of the cost-model section.
+
+Its rows are the implementations the run has first-call timings of, and every
+other implementation of the run that is declared compiling
+(``kernels.trait(name, "compiles")``), with dashes where not measured.
 
 Beside the times, how many calls repay them: compiling costs ``C`` once, and each
-call then saves ``t(numpy) - t(impl)`` over NumPy (which compiles nothing), so
-after ``C / (t(numpy) - t(impl))`` calls the compiled step has won back its compile
-time (where it is not faster than NumPy, never). Given at the notebook's 20 x 3 and
-at the largest float64 size of the run, from the medians of the same run.
+call then saves ``t(numpy) - t(impl)`` over NumPy (``comparisons.VECTORIZED``,
+which compiles nothing), so after ``C / (t(numpy) - t(impl))`` calls the compiled
+step has won back its compile time (where it is not faster than NumPy, never).
+Given at the notebook's 20 x 3 and at the largest float64 size of the run, from
+the medians of the same run.
 """
 
 import math
 from typing import NamedTuple
 
-from bench.report.formatting import fmt_cell, heading, md_table, to_csv
-from bench.report.model import ordered
-from kernels import IMPLEMENTATIONS
+from bench.report.common import DASH
+from bench.report.comparisons import VECTORIZED, compiling
+from bench.report.formatting import fmt_cell, heading, md_tables, to_csv
+from bench.report.model import DISPLAY_ORDER, ordered
 
 COMPILE_MODES = ("import", "cold", "cached")
-BASELINE = "numpy"  # what a user would run instead, with nothing to compile
+BASELINE = VECTORIZED  # what a user would run instead, with nothing to compile
 NEVER = "never"
 
 
@@ -67,7 +75,8 @@ def compile_rows(run):
     ``compile = cold - import`` and ``load = cached - import``: the first call's
     share of a new process.
     """
-    impls = ordered({c.impl for c in run.compile_timings}, IMPLEMENTATIONS)
+    timed = {c.impl for c in run.compile_timings}
+    impls = ordered(timed | set(compiling(run.impls)), DISPLAY_ORDER)
     times = {(c.impl, c.mode): c.median for c in run.compile_timings}
     rows = []
     for i in impls:
@@ -111,15 +120,18 @@ def render_compile(run, level):
     sizes = repay_sizes(run)
     return "\n\n".join(
         [
-            heading(level, "Numba's first call in a new process"),
+            heading(level, "First call in a new process"),
             "Median wall time of a whole new process (ms): Python start, imports and"
-            " data, without a call, and with one step whose machine code Numba"
-            " compiles (cold cache) or loads from its on-disk cache (warm cache)."
-            " The differences are the first call's cost. The step timings above"
-            ' exclude both. "Calls to repay" is compile / (time of numpy\'s step -'
-            " time of this one) in float64: after that many calls the compiled step"
-            " has won back its compile time (never, where numpy is as fast).",
-            md_table(
+            " data, without a call, and with one first call that compiles or builds"
+            " the step from scratch (cold cache: Numba's compile, JAX's trace and"
+            " XLA's compile, torch.compile's Inductor, the Cython build) or loads it"
+            " from the implementation's on-disk cache (warm cache). The differences"
+            " are the first call's cost. The step timings above exclude both."
+            f' "Calls to repay" is compile / (time of {BASELINE}\'s step - time of'
+            " this one) in float64: after that many calls the compiled step has won"
+            f" back its compile time (never, where {BASELINE} is as fast). {DASH}:"
+            " not measured.",
+            *md_tables(
                 COMPILE_HEADERS
                 + [f"calls to repay at {n:,} x {d:,}" for n, d in sizes],
                 [

@@ -12,8 +12,9 @@ from bench.report.crossovers import render_crossovers
 from bench.report.figures import render_plot_links
 from bench.report.formatting import heading, md_table
 from bench.report.gpu import render_gpu
-from bench.report.tables import render_summary_tables
+from bench.report.sections import render_sections
 from bench.report.targets import render_targets
+from bench.report.winners import render_win_map
 
 
 def render_environment(run, level):
@@ -38,11 +39,15 @@ def render_cost_model(run, costs, crossings, level):
 
 def render_summary_md(run, costs, crossings):
     """The text of ``summary.md``."""
+    tables = render_sections(run, 2)
     parts = [
         heading(1, f"loopbench results: preset {run.preset}"),
         render_environment(run, 2),
         render_targets(run, 2),
-        render_summary_tables(run, 2),
+        tables.pop("time"),
+        tables.pop("speedups"),
+        render_win_map(run, 2),
+        *tables.values(),
         *([render_gpu(run, 2)] if has_gpu_rows(run) else []),
         render_cost_model(run, costs, crossings, 2),
         render_plot_links(run, 2),

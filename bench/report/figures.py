@@ -5,18 +5,26 @@ matplotlib: a tables-only report (``--no-plots``, or no ``plot`` extra) needs no
 """
 
 from bench.report.common import PLOTS, STREAM_RATE_CAPTION, STREAMS
+from bench.report.comparisons import HEATMAPS
 from bench.report.formatting import heading
 
 
+def heatmap_plot(fast, base):
+    """``(file name, caption)`` of the speedup heatmap of ``fast`` over ``base``."""
+    return f"speedup_{fast}_vs_{base}.png", f"Speedup of {fast} over {base}"
+
+
 def planned_plots(run):
-    """``{key: (file name, caption)}`` of the plots this run's data allow."""
-    keys = ["time", "cost"]
-    if {"numba", "numpy"} <= set(run.impls):
-        keys.append("heatmap")
-    if {"numba_simd", "numpy"} <= set(run.impls):
-        keys.append("heatmap_simd")
-    keys.append("rate")
-    plots = {k: PLOTS[k] for k in keys}
+    """``{key: (file name, caption)}`` of the plots this run's data allow.
+
+    The keys are those of ``common.PLOTS``, and ``("heatmap", fast, base)`` for
+    each heatmap of ``comparisons.HEATMAPS`` whose two implementations the run has.
+    """
+    plots = {k: PLOTS[k] for k in ("time", "cost")}
+    for fast, base in HEATMAPS:
+        if {fast, base} <= set(run.impls):
+            plots["heatmap", fast, base] = heatmap_plot(fast, base)
+    plots["rate"] = PLOTS["rate"]
     if has_stream(run):
         plots["rate"] = (PLOTS["rate"][0], STREAM_RATE_CAPTION)
     return plots

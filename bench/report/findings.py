@@ -6,11 +6,23 @@ from the run, each sentence saying which run it is about. A sentence whose numbe
 the run does not have is left out, not guessed.
 """
 
-from bench.report.common import STREAM_ALL, STREAM_ONE, X_SUM
+from bench.report.common import STREAM_ONE, X_SUM
+from bench.report.comparisons import (
+    COMPILE_FINDING,
+    CORES,
+    INTERPRETED,
+    LOOP,
+    OURS,
+    PEERS,
+    VECTORIZED,
+    competitors,
+    roofline,
+)
 from bench.report.compile_times import NEVER, compile_rows, repay_sizes
 from bench.report.formatting import fmt_cell, fmt_sig, heading
 from bench.report.intervals import fmt_ratio, has_intervals, speedup
 from bench.report.tables import rate_share
+from bench.report.winners import tally
 
 DTYPE = "float64"
 
@@ -27,7 +39,7 @@ def _fit(costs, impl):
 
 
 def _interpreter(costs):
-    python, numba, numpy = (_fit(costs, i) for i in ("python", "numba", "numpy"))
+    python, numba, numpy = (_fit(costs, i) for i in (INTERPRETED, LOOP, VECTORIZED))
     if None in (python, numba, numpy):
         return None
     return (
@@ -46,13 +58,13 @@ def _tally(run, fast, base):
     return signs.count(1), signs.count(-1), signs.count(0), len(signs)
 
 
-def _against_numpy(run, impl):
-    faster, slower, ties, cells = _tally(run, impl, "numpy")
+def _against(run, impl, base=VECTORIZED):
+    faster, slower, ties, cells = _tally(run, impl, base)
     if not cells:
         return None
-    example = speedup(run, impl, "numpy", DTYPE, 20, 3)
+    example = speedup(run, impl, base, DTYPE, 20, 3)
     text = (
-        f"`{impl}` against `numpy` ({DTYPE}): faster in {faster} of {cells} cells,"
+        f"`{impl}` against `{base}` ({DTYPE}): faster in {faster} of {cells} cells,"
         f" slower in {slower}, a tie in {ties}"
         + ("" if has_intervals(run) else " (by medians alone: no intervals)")
     )
@@ -61,15 +73,38 @@ def _against_numpy(run, impl):
     return text + "."
 
 
+def _peers(run):
+    """``OURS`` against each peer of the run, in one sentence."""
+    parts = []
+    for peer in PEERS:
+        faster, slower, ties, cells = _tally(run, OURS, peer)
+        if cells:
+            parts.append(
+                f"`{peer}` faster in {faster} of {cells} cells, slower in {slower},"
+                f" a tie in {ties}"
+            )
+    if not parts:
+        return None
+    return f"`{OURS}` against the peers ({DTYPE}): " + "; ".join(parts) + "."
+
+
+def _winners(run):
+    if DTYPE not in run.dtypes or len(competitors(run.impls)) < 2:
+        return None
+    wins, shared, cells = tally(run, DTYPE)
+    text = ", ".join(f"`{impl}` in {count}" for impl, count in wins.items())
+    ties = f"; {shared} shared by a tie" if shared else ""
+    return (
+        f"The fastest on one core ({DTYPE}, the win map's {cells} cells): {text}{ties}."
+    )
+
+
 def _roofline(run):
     parts = []
-    for impl, stream in (
-        ("numba_simd", STREAM_ONE),
-        ("numba_parallel", STREAM_ALL),
-        (X_SUM, STREAM_ONE),
-    ):
+    for impl in (OURS, CORES, X_SUM):
+        stream = STREAM_ONE if impl == X_SUM else roofline(impl, run.references)
         size = _largest(run, impl)
-        share = size and rate_share(run, impl, stream, DTYPE, *size)
+        share = size and stream and rate_share(run, impl, stream, DTYPE, *size)
         if share:
             name = "`X.sum()`" if impl == X_SUM else f"`{impl}`"
             parts.append(
@@ -80,12 +115,16 @@ def _roofline(run):
 
 
 def _temporaries(run):
-    size = _largest(run, "numpy")
+    size = _largest(run, VECTORIZED)
     if size is None:
         return None
-    held = {i: run.get(i, DTYPE, *size) for i in ("numpy", "numba", "numba_simd")}
-    held = {i: t.alloc_bytes for i, t in held.items() if t and t.alloc_bytes}
-    if "numpy" not in held:
+    held = {i: run.get(i, DTYPE, *size) for i in (VECTORIZED, LOOP, OURS)}
+    held = {
+        i: t.alloc_bytes
+        for i, t in held.items()
+        if t and t.alloc_bytes and t.alloc_visible
+    }
+    if VECTORIZED not in held:
         return None
     x_bytes = size[0] * size[1] * 8
     others = ", ".join(f"`{i}` {fmt_sig(b / 1e3)} kB" for i, b in held.items())
@@ -96,7 +135,7 @@ def _temporaries(run):
 
 
 def _compile(run):
-    row = next((r for r in compile_rows(run) if r.impl == "numba"), None)
+    row = next((r for r in compile_rows(run) if r.impl == COMPILE_FINDING), None)
     if row is None or row.compile is None:
         return None
     calls = [
@@ -104,7 +143,7 @@ def _compile(run):
         for c, (n, d) in zip(row.calls, repay_sizes(run), strict=True)
         if c is not None
     ]
-    text = f"Compiling `numba` costs {fmt_sig(row.compile * 1e3)} ms"
+    text = f"Compiling `{COMPILE_FINDING}` costs {fmt_sig(row.compile * 1e3)} ms"
     return text + (f"; it is repaid after {' and '.join(calls)}." if calls else ".")
 
 
@@ -112,8 +151,10 @@ def findings(run, costs):
     """The sentences this run supports, in the order of the README's lesson."""
     found = [
         _interpreter(costs),
-        _against_numpy(run, "numba"),
-        _against_numpy(run, "numba_simd"),
+        _against(run, LOOP),
+        _against(run, OURS),
+        _peers(run),
+        _winners(run),
         _roofline(run),
         _temporaries(run),
         _compile(run),

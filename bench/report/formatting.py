@@ -11,6 +11,10 @@ import math
 
 from bench.report.common import DASH
 
+# No Markdown table of the report is wider than this: a wider one is split in two
+# or more, each repeating the columns that name its rows (``md_tables``).
+MAX_COLUMNS = 10
+
 
 def fmt_sig(x, digits=3):
     """``x`` to ``digits`` significant digits, no exponent: 1.48, 16.6, 1,234."""
@@ -59,7 +63,16 @@ def md_table(headers, rows, align):
     rows : list of list of str
     align : str
         One letter per column, ``l`` or ``r``.
+
+    Raises
+    ------
+    ValueError
+        More than ``MAX_COLUMNS`` columns: use ``md_tables``.
     """
+    if len(headers) > MAX_COLUMNS:
+        raise ValueError(
+            f"a table of {len(headers)} columns (at most {MAX_COLUMNS}): {headers}"
+        )
     rows = [[c.replace("|", "\\|") for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
 
@@ -75,6 +88,49 @@ def md_table(headers, rows, align):
         for w, a in zip(widths, align, strict=True)
     )
     return "\n".join([line(headers), rule + "|", *(line(r) for r in rows)])
+
+
+def chunks(count, room):
+    """``range(count)`` cut into the fewest runs of at most ``room``, as even as
+    possible (the longer ones first): a list of ranges, none when ``count`` is 0."""
+    parts = -(-count // max(room, 1))
+    out, start = [], 0
+    for k in range(parts):
+        size = count // parts + (k < count % parts)
+        out.append(range(start, start + size))
+        start += size
+    return out
+
+
+def md_tables(headers, rows, align, keys=1):
+    """Markdown tables of at most ``MAX_COLUMNS`` columns for one wide table.
+
+    The first ``keys`` columns name the rows and start every table; the others are
+    shared out among as few tables as fit, in order.
+
+    Parameters
+    ----------
+    headers, rows, align
+        As for ``md_table``.
+    keys : int
+        How many leading columns every table repeats.
+
+    Returns
+    -------
+    list of str
+        One table when it fits; none when there is no column beyond the keys.
+    """
+    tables = []
+    for part in chunks(len(headers) - keys, MAX_COLUMNS - keys):
+        picked = [*range(keys), *(keys + i for i in part)]
+        tables.append(
+            md_table(
+                [headers[i] for i in picked],
+                [[row[i] for i in picked] for row in rows],
+                "".join(align[i] for i in picked),
+            )
+        )
+    return tables
 
 
 def to_csv(headers, rows):

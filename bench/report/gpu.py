@@ -1,15 +1,16 @@
 """The GPU section of a run of the ``gpu`` preset: what the copy costs, and when
 the GPU pays.
 
-``numba_cuda``'s step copies ``X`` to the device at every call; ``cuda_resident``
-is the same step on data already there, ``cuda_h2d`` the copy alone and
-``cuda_load`` a kernel that only reads ``X`` (the device's roofline). From their
-medians, per size:
+``numba_cuda``'s step (``comparisons.GPU``) copies ``X`` to the device at every
+call; ``cuda_resident`` is the same step on data already there, ``cuda_h2d`` the
+copy alone and ``cuda_load`` a kernel that only reads ``X`` (the device's
+roofline). From their medians, per size:
 
 - the copy's share of the step with transfer, ``t(cuda_h2d) / t(numba_cuda)``;
 - the resident step's rate of reading ``X`` as a share of ``cuda_load``'s;
-- the step with transfer and the resident step against ``numba_parallel`` on the
-  same machine's cores, with intervals (``bench/report/intervals.py``);
+- the step with transfer and the resident step against ``numba_parallel``
+  (``comparisons.CORES``) on the same machine's cores, with intervals
+  (``bench/report/intervals.py``);
 - the break-even of ``train``: it copies ``X`` once and then runs every epoch on
   the device, so after ``E = t(cuda_h2d) / (t(numba_parallel) - t(cuda_resident))``
   epochs the copy is repaid (never, where the cores are as fast);
@@ -21,16 +22,13 @@ A run without the device rows has no such section; nothing else changes.
 
 import math
 
-from bench.grid import DEVICE_IMPLEMENTATIONS
 from bench.report.common import CUDA_H2D, CUDA_LOAD, CUDA_RESIDENT, DASH
-from bench.report.comparisons import THREADED
+from bench.report.comparisons import CORES
+from bench.report.comparisons import GPU as CUDA
 from bench.report.compile_times import NEVER
 from bench.report.formatting import fmt_cell, heading, md_table
 from bench.report.intervals import fmt_ratio, has_intervals, interval_note, speedup
 from bench.report.tables import rate_share
-
-(CUDA,) = DEVICE_IMPLEMENTATIONS
-(CORES,) = THREADED
 
 
 def epochs_to_repay(run, dtype, n, d):
@@ -90,11 +88,11 @@ def render_gpu(run, level):
     ]
     parts = [
         heading(level, "The step on a GPU"),
-        "numba_cuda copies X to the device at every step; cuda_resident is the same"
-        " step on data already there, cuda_h2d the copy alone, cuda_load a kernel"
-        " that only reads X. Speedups are time of numba_parallel (this machine's"
+        f"{CUDA} copies X to the device at every step; {CUDA_RESIDENT} is the same"
+        f" step on data already there, {CUDA_H2D} the copy alone, {CUDA_LOAD} a"
+        f" kernel that only reads X. Speedups are time of {CORES} (this machine's"
         " cores) / time on the GPU. Epochs to repay: after that many epochs of"
-        " train, which copies X once, the copy is won back against numba_parallel."
+        f" train, which copies X once, the copy is won back against {CORES}."
         + (f" {interval_note()}" if has_intervals(run) else ""),
     ]
     for dtype in run.dtypes:

@@ -99,11 +99,38 @@ def describe_environment(data):
             else ", ".join(f"{k}={v}" for k, v in sorted(environ.items()))
             or "none set",
         ),
+        *_peers(env.get("peers")),
         *_gpu(env.get("gpu")),
         ("Commit", _commit(data.get("commit_info"))),
         ("pytest-benchmark", or_unknown(data.get("version"))),
         *_timing_settings(data.get("loopbench")),
     ]
+
+
+def _peers(peers):
+    """The peers' versions and threads, and what could not run, for runs that
+    recorded them (``bench.environment.peers_description``)."""
+    if not isinstance(peers, dict):
+        return []
+    versions = peers.get("versions") or {}
+    threads = peers.get("threads") or {}
+    rows = [
+        (
+            "Peer libraries",
+            ", ".join(f"{k} {v}" for k, v in versions.items()) or "none installed",
+        ),
+        *((f"{name} threads", str(t)) for name, t in threads.items()),
+    ]
+    if peers.get("cython_flags"):
+        rows.append(("Cython build", peers["cython_flags"]))
+    missing = peers.get("unavailable") or {}
+    rows.append(
+        (
+            "Not available here",
+            "; ".join(f"{k}: {v}" for k, v in missing.items()) or "none",
+        )
+    )
+    return rows
 
 
 def _gpu(gpu):

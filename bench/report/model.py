@@ -23,10 +23,13 @@ from bench.report.common import (
 )
 from bench.report.machine import describe_environment, or_unknown, run_date
 from bench.report.reading import check_pytest_benchmark, read_json
-from kernels import IMPLEMENTATIONS
+from kernels import DECLARED
 
 # The extra_info keys bench/test_step.py, test_reference.py and test_gpu.py record.
 STEP_KEYS = frozenset({"impl", "n_samples", "n_features", "dtype"})
+# Every implementation the suite declares, in the order of the tables, whether or
+# not it can run on the machine that makes the report.
+DISPLAY_ORDER = tuple(impl.name for impl in DECLARED)
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,8 @@ class Timing:
     Attributes
     ----------
     impl : str
-        Implementation (a key of ``kernels.IMPLEMENTATIONS``) or reference row.
+        Implementation (a name of ``kernels.DECLARED``, or one the suite no
+        longer or not yet declares) or reference row.
     reference : bool
         True for the reference rows (``common.KNOWN_REFERENCES``: scikit-learn,
         ``X.sum()``, the streams, the GPU rows).
@@ -53,6 +57,10 @@ class Timing:
     alloc_bytes : int or None
         Peak bytes one call allocated (``bench/allocations.py``); None in runs
         that did not record it.
+    alloc_visible : bool
+        False where tracemalloc cannot see the implementation's allocations (a
+        library with its own allocator): ``alloc_bytes`` then misleads. True when
+        the run does not say (``extra_info["alloc_visible"]``).
     samples : tuple of float or None
         The case's per-pass medians (seconds), None when the run kept none.
     """
@@ -66,6 +74,7 @@ class Timing:
     median: float
     alloc_bytes: int | None = None
     samples: tuple | None = None
+    alloc_visible: bool = True
 
     @property
     def elements(self):
@@ -80,11 +89,13 @@ class Timing:
 
 @dataclass(frozen=True)
 class CompileTiming:
-    """Median time of a new process (``bench/test_compile.py``).
+    """Median time of a new process (``bench/test_compile.py``, benchmark group
+    "first call in a new process", "numba first call in a new process" in older
+    runs: both are read, by their ``extra_info``).
 
     ``mode``: ``import`` (start, import, make data; no call), ``cold`` (plus one
-    call that compiles from scratch) or ``cached`` (plus one call that loads the
-    machine code from Numba's on-disk cache).
+    call that compiles or builds from scratch) or ``cached`` (plus one call that
+    loads the compiled code from the implementation's on-disk cache).
     """
 
     impl: str
@@ -108,7 +119,7 @@ class Run:
         What the run was measured on, label and value, from the JSON.
     preset, date : str
     impls, references, dtypes : tuple of str
-        In display order: ``kernels.IMPLEMENTATIONS`` order, then unknown names
+        In display order: ``kernels.DECLARED`` order, then unknown names
         alphabetically; references in ``common.KNOWN_REFERENCES`` order;
         ``float64`` first.
     """
@@ -126,7 +137,7 @@ class Run:
     def __post_init__(self):
         names = {t.impl for t in self.timings.values() if not t.reference}
         refs = {t.impl for t in self.timings.values() if t.reference}
-        self.impls = ordered(names, IMPLEMENTATIONS)
+        self.impls = ordered(names, DISPLAY_ORDER)
         self.references = ordered(refs, KNOWN_REFERENCES)
         self.dtypes = ordered({t.dtype for t in self.timings.values()}, KNOWN_DTYPES)
 
@@ -204,6 +215,9 @@ def _step_timing(extra, median, name, path, samples=None):
         itemsize = int(extra.get("itemsize") or np.dtype(dtype).itemsize)
         alloc = extra.get("alloc_bytes")
         alloc = None if alloc is None else int(alloc)
+        visible = extra.get("alloc_visible", True)
+        if not isinstance(visible, bool):
+            raise ValueError(f"alloc_visible must be true or false, got {visible!r}")
     except (TypeError, ValueError) as exc:
         raise ReportError(
             f"{path}: benchmark {name!r}: bad extra_info ({exc})"
@@ -226,6 +240,7 @@ def _step_timing(extra, median, name, path, samples=None):
         median,
         alloc_bytes=alloc,
         samples=samples,
+        alloc_visible=visible,
     )
 
 

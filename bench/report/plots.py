@@ -34,7 +34,7 @@ from bench.report.figures import has_stream, planned_plots
 from bench.report.files import write_atomic
 from bench.report.formatting import fmt_count, fmt_sig
 from bench.report.intervals import fmt_ratio, has_intervals, speedup
-from kernels import IMPLEMENTATIONS
+from bench.report.model import DISPLAY_ORDER
 
 STYLE = {
     "font.size": 8,
@@ -61,12 +61,13 @@ REFERENCE_STYLE = {
 
 def impl_style(impl):
     """Color and marker of an implementation, fixed by its place in
-    ``kernels.IMPLEMENTATIONS`` so that every plot and every run agree."""
+    ``kernels.DECLARED`` so that every plot and every run agree."""
     if impl in REFERENCE_STYLE:
         return dict(REFERENCE_STYLE[impl])
-    names = list(IMPLEMENTATIONS)
+    names = list(DISPLAY_ORDER)
     index = names.index(impl) if impl in names else len(names) + sum(map(ord, impl))
-    return {"color": f"C{index % 10}", "linestyle": "-", "marker": "o"}
+    marker = "osD^v"[index // 10 % 5]  # past ten colours, another marker
+    return {"color": f"C{index % 10}", "linestyle": "-", "marker": marker}
 
 
 def save(fig, path, dpi):
@@ -213,7 +214,7 @@ def plot_cost_model(run, costs, crossings, path, dpi=PLOT_DPI):
     return save(fig, path, dpi)
 
 
-def plot_speedup_heatmap(run, path, fast="numba", base="numpy", dpi=PLOT_DPI):
+def plot_speedup_heatmap(run, path, fast, base, dpi=PLOT_DPI):
     """Heatmap over (n, d) of time(base) / time(fast), values written in the cells;
     blue where ``fast`` is faster, red where it is slower, grey and hatched where
     the two are a tie (``bench/report/intervals.py``), with the 95 % interval under
@@ -287,14 +288,16 @@ def make_plots(run, costs, crossings, out_dir, dpi=PLOT_DPI):
     makers = {
         "time": lambda path: plot_times(run, path, dpi),
         "cost": lambda path: plot_cost_model(run, costs, crossings, path, dpi),
-        "heatmap": lambda path: plot_speedup_heatmap(run, path, dpi=dpi),
-        "heatmap_simd": lambda path: plot_speedup_heatmap(
-            run, path, fast="numba_simd", dpi=dpi
-        ),
         "rate": lambda path: plot_read_rate(run, path, dpi),
     }
     written = []
     with matplotlib.style.context(["default", STYLE]):
         for key, (name, _) in planned_plots(run).items():
-            written.append(makers[key](out_dir / name))
+            if key in makers:
+                written.append(makers[key](out_dir / name))
+            else:  # ("heatmap", fast, base)
+                _, fast, base = key
+                written.append(
+                    plot_speedup_heatmap(run, out_dir / name, fast, base, dpi=dpi)
+                )
     return written

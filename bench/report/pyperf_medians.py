@@ -8,10 +8,9 @@ import re
 from pathlib import Path
 
 from bench.report.common import DASH, KNOWN_DTYPES, ReportError
-from bench.report.comparisons import speedup_pairs
-from bench.report.formatting import fmt_cell, heading, md_table, to_csv
-from bench.report.model import ordered
-from kernels import IMPLEMENTATIONS
+from bench.report.comparisons import column_groups, speedup_groups
+from bench.report.formatting import fmt_cell, heading, md_tables, to_csv
+from bench.report.model import DISPLAY_ORDER, ordered
 
 PYPERF_NAME = re.compile(r"step n=(\d+) d=(\d+) (\w+)")
 
@@ -81,11 +80,21 @@ def load_pyperf(paths):
     return medians
 
 
+def _ratio(medians, a, b, key):
+    ta, tb = medians.get((a, *key)), medians.get((b, *key))
+    return None if ta is None or tb is None else tb / ta
+
+
 def render_pyperf(medians):
-    """``(pyperf.md text, pyperf.csv text)`` for pyperf medians."""
-    impls = ordered({k[0] for k in medians}, IMPLEMENTATIONS)
+    """``(pyperf.md text, pyperf.csv text)`` for pyperf medians.
+
+    Per dtype, the times in one table per column group and the speedups in one
+    per baseline (``comparisons``), as in ``summary.md``; the CSV has them all.
+    """
+    impls = ordered({k[0] for k in medians}, DISPLAY_ORDER)
     dtypes = ordered({k[1] for k in medians}, KNOWN_DTYPES)
-    pairs = speedup_pairs(impls)
+    groups = speedup_groups(impls)
+    pairs = [pair for group in groups for pair in group.pairs]
     parts = [
         heading(1, "pyperf results"),
         "Median of all values of each benchmark (pyperf: several worker processes,"
@@ -95,22 +104,43 @@ def render_pyperf(medians):
     csv_rows = []
     for dtype in dtypes:
         sizes = sorted({(n, d) for (_, dt, n, d) in medians if dt == dtype})
-        rows = []
-        for n, d in sizes:
-            times = [medians.get((i, dtype, n, d)) for i in impls]
-            speed = []
-            for a, b in pairs:
-                ta, tb = medians.get((a, dtype, n, d)), medians.get((b, dtype, n, d))
-                speed.append(None if ta is None or tb is None else tb / ta)
-            us = [None if t is None else t * 1e6 for t in times]
-            rows.append(
-                [f"{n:,}", f"{d:,}", f"{n * d:,}"]
-                + [fmt_cell(t, "time") for t in us]
-                + [fmt_cell(s, "ratio") for s in speed]
+        keys = [(dtype, n, d) for n, d in sizes]
+        us = [
+            [None if (t := medians.get((i, *k))) is None else t * 1e6 for i in impls]
+            for k in keys
+        ]
+        speed = [[_ratio(medians, a, b, k) for a, b in pairs] for k in keys]
+        csv_rows += [
+            [dtype, n, d, n * d, *u, *s]
+            for (n, d), u, s in zip(sizes, us, speed, strict=True)
+        ]
+        parts.append(heading(2, dtype))
+        tables = [
+            (
+                f"{label} (µs):",
+                names,
+                [[row[impls.index(i)] for i in names] for row in us],
+                "time",
             )
-            csv_rows.append([dtype, n, d, n * d, *us, *speed])
-        headers = ["n", "d", "n·d", *impls, *(f"{a} vs {b}" for a, b in pairs)]
-        parts += [heading(2, dtype), md_table(headers, rows, "r" * len(headers))]
+            for label, names in column_groups(impls)
+        ]
+        for group in groups:
+            cols = [pairs.index(p) for p in group.pairs]
+            tables.append(
+                (
+                    f"{group.caption}:",
+                    [f"{a} vs {b}" for a, b in group.pairs],
+                    [[row[c] for c in cols] for row in speed],
+                    "ratio",
+                )
+            )
+        for caption, headers, values, kind in tables:
+            cells = [
+                [f"{n:,} x {d:,}", *(fmt_cell(v, kind) for v in row)]
+                for (n, d), row in zip(sizes, values, strict=True)
+            ]
+            headers = ["n x d", *headers]
+            parts += [caption, *md_tables(headers, cells, "r" * len(headers))]
     csv_headers = ["dtype", "n_samples", "n_features", "n_elements"]
     csv_headers += [f"{i}_median_us" for i in impls]
     csv_headers += [f"speedup_{a}_over_{b}" for a, b in pairs]

@@ -1,5 +1,5 @@
-"""The README's generated blocks: what goes between each pair of ``MARKERS``, and
-the replacement itself.
+"""The README's generated blocks: what goes between each pair of ``MARKERS`` (and
+of ``OPTIONAL_MARKERS``, where the README has them), and the replacement itself.
 
 Only the text between a begin and an end marker changes; everything else in the
 file is kept byte for byte. The new text is computed in full before anything is
@@ -9,12 +9,13 @@ written, so a missing marker fails the report before any file is touched.
 import os
 from pathlib import Path
 
-from bench.report.common import MARKERS, SUMMARY_MD, ReportError
+from bench.report.common import MARKERS, OPTIONAL_MARKERS, SUMMARY_MD, ReportError
 from bench.report.document import render_cost_model, render_environment
 from bench.report.figures import render_plot_links
 from bench.report.findings import render_findings
-from bench.report.tables import render_summary_tables
+from bench.report.sections import render_summary_tables
 from bench.report.targets import render_targets
+from bench.report.winners import render_win_map
 
 
 def replace_between(text, begin, end, content, path):
@@ -59,6 +60,7 @@ def readme_blocks(run, costs, crossings, readme, out_dir):
         "summary": summary,
         "cost-model": render_cost_model(run, costs, crossings, 3),
         "findings": render_findings(run, costs, 3),
+        "win-map": render_win_map(run, 3),
     }
 
 
@@ -73,4 +75,7 @@ def updated_readme(readme, blocks):
         raise ReportError(f"{readme}: cannot be read ({exc.strerror or exc})") from None
     for name, (begin, end) in MARKERS.items():
         text = replace_between(text, begin, end, blocks[name], readme)
+    for name, (begin, end) in OPTIONAL_MARKERS.items():
+        if begin in text or end in text:
+            text = replace_between(text, begin, end, blocks[name], readme)
     return text

@@ -1,28 +1,35 @@
-"""The time and rate tables of ``summary.md``, and ``summary.csv``.
+"""The columns of the time, speedup, rate and memory tables, and ``summary.csv``.
 
 Each column is a ``Column``: its CSV and Markdown headers, its number format, the
 Markdown tables that show it, and the function that reads its value from a
-``Run``. ``summary_columns`` lists them in order; ``summary.csv`` has them all, the
-time and the rate tables each a subset. A new column, or the columns of a new
-reference row, is one more ``Column`` there; what a cell says beyond its number (a
-mark on a speedup whose two timings overlap, say) belongs in the ``value`` function
-of its column and in the formatting of its ``kind``.
+``Run``. ``summary_columns`` lists them in order; ``summary.csv`` has every column
+with a CSV header, however many, and each Markdown table a few
+(``bench/report/sections.py`` lays them out, split where too wide).
+
+Which implementations go in which part is never written here: the time, rate and
+memory parts follow ``comparisons.column_groups`` (this suite's steps, then the
+peers), the speedup parts ``comparisons.speedup_groups``, and the rate shares
+``comparisons.roofline``; so a new implementation gets its columns everywhere
+without a change to this module. What a cell says beyond its number (a mark on a
+speedup whose two timings overlap, say) belongs in the ``value`` function of its
+column and in the formatting of its ``kind``.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench.report.common import DASH, RATED, SKLEARN, STREAM_ONE, X_SUM
-from bench.report.comparisons import compiled, roofline, speedup_pairs
-from bench.report.formatting import fmt_cell, heading, md_table, to_csv
-from bench.report.intervals import (
-    Ratio,
-    fmt_ratio,
-    has_intervals,
-    interval_note,
-    speedup,
-    verdict_word,
+from bench.report.common import RATED
+from bench.report.comparisons import (
+    column_groups,
+    compiled,
+    roofline,
+    speedup_groups,
 )
+from bench.report.formatting import to_csv
+from bench.report.intervals import has_intervals, speedup, verdict_word
+from bench.report.winners import cell_winners, winner_text
+
+NOT_SEEN = "not seen"  # a memory cell whose allocations tracemalloc cannot see
 
 
 @dataclass(frozen=True)
@@ -31,22 +38,24 @@ class Column:
 
     Attributes
     ----------
-    csv, md : str
-        Header in the CSV (units in the name) and in Markdown.
+    csv : str or None
+        Header in the CSV (units in the name); None for a Markdown-only column.
+    md : str
+        Header in Markdown.
     kind : str
         ``int``, ``time`` (µs), ``ratio`` (a ``Ratio`` where it has an interval),
-        ``rate`` (GB/s), ``share`` (fraction) or ``str``.
-    tables : str
-        The Markdown tables that show it: ``t`` time, ``r`` read rate, ``m``
-        memory allocated.
+        ``rate`` (GB/s, MB, kB), ``share`` (fraction) or ``str``.
+    tables : tuple of str
+        The Markdown tables that show it, by part name (``part_name``;
+        ``sections.Section.parts``).
     value : callable
-        ``value(run, dtype, n, d) -> number or None``.
+        ``value(run, dtype, n, d) -> number, str or None``.
     """
 
-    csv: str
+    csv: str | None
     md: str
     kind: str
-    tables: str
+    tables: tuple
     value: Callable
 
 
@@ -76,9 +85,9 @@ def _interval_columns(column):
         return value
 
     return [
-        Column(f"{column.csv}_low", "", "ratio", "", part(lambda r: r.low)),
-        Column(f"{column.csv}_high", "", "ratio", "", part(lambda r: r.high)),
-        Column(f"{column.csv}_verdict", "", "str", "", part(verdict_word)),
+        Column(f"{column.csv}_low", "", "ratio", (), part(lambda r: r.low)),
+        Column(f"{column.csv}_high", "", "ratio", (), part(lambda r: r.high)),
+        Column(f"{column.csv}_verdict", "", "str", (), part(verdict_word)),
     ]
 
 
@@ -103,10 +112,25 @@ def _share(impl, ceiling):
     return value
 
 
-def _alloc_kb(impl):
+def _alloc_kb(impl, markdown):
+    """kB one call allocated; where tracemalloc cannot see them, ``NOT_SEEN`` in
+    Markdown and nothing in the CSV."""
+
     def value(run, dtype, n, d):
         t = run.get(impl, dtype, n, d)
-        return None if t is None or t.alloc_bytes is None else t.alloc_bytes / 1e3
+        if t is None or t.alloc_bytes is None:
+            return None
+        if not t.alloc_visible:
+            return NOT_SEEN if markdown else None
+        return t.alloc_bytes / 1e3
+
+    return value
+
+
+def _alloc_visible(impl):
+    def value(run, dtype, n, d):
+        t = run.get(impl, dtype, n, d)
+        return None if t is None or t.alloc_bytes is None else t.alloc_visible
 
     return value
 
@@ -116,6 +140,16 @@ def has_allocations(run):
     return any(t.alloc_bytes is not None for t in run.timings.values())
 
 
+def unseen_allocations(run):
+    """The implementations some of whose allocations tracemalloc cannot see."""
+    hidden = {
+        t.impl
+        for t in run.timings.values()
+        if t.alloc_bytes is not None and not t.alloc_visible
+    }
+    return [i for i in run.impls if i in hidden]
+
+
 def _megabytes(run, dtype, n, d):
     sizes = {
         t.itemsize for t in run.timings.values() if (t.dtype, t.n, t.d) == (dtype, n, d)
@@ -123,43 +157,76 @@ def _megabytes(run, dtype, n, d):
     return n * d * max(sizes) / 1e6
 
 
+def _winner(run, dtype, n, d):
+    return winner_text(cell_winners(run, dtype, n, d)) if run.impls else None
+
+
+SIZE = Column(None, "n x d", "str", (), lambda r, t, n, d: f"{n:,} x {d:,}")
+MEGABYTES = Column("x_megabytes", "X (MB)", "rate", (), _megabytes)
+
+
+def part_name(prefix, k):
+    """The name of the ``k``-th table of a section (``Column.tables``)."""
+    return f"{prefix}:{k}"
+
+
+REFS = "refs"  # the part of a section's reference rows: part_name(prefix, REFS)
+SHARES = "share"  # the part of the rates as shares of the roofline
+
+
+def _grouped(prefix, names):
+    """``[(part name, names)]`` for ``prefix``: one part per column group."""
+    groups = enumerate(column_groups(names))
+    return [(part_name(prefix, k), group) for k, (_, group) in groups]
+
+
 def summary_columns(run):
-    """The columns of ``summary.csv`` (all) and of the Markdown tables (some)."""
+    """The columns of ``summary.csv`` (those with a CSV header) and of the
+    Markdown tables (those with tables)."""
     cols = [
-        Column("n_samples", "n", "int", "trm", lambda r, t, n, d: n),
-        Column("n_features", "d", "int", "trm", lambda r, t, n, d: d),
-        Column("n_elements", "n·d", "int", "trm", lambda r, t, n, d: n * d),
-        Column("x_megabytes", "X (MB)", "rate", "rm", _megabytes),
+        Column("n_samples", "n", "int", (), lambda r, t, n, d: n),
+        Column("n_features", "d", "int", (), lambda r, t, n, d: d),
+        Column("n_elements", "n·d", "int", (), lambda r, t, n, d: n * d),
+        SIZE,
+        MEGABYTES,
     ]
-    cols += [Column(f"{i}_median_us", i, "time", "t", _time_us(i)) for i in run.impls]
-    cols += [
-        Column(f"{i}_median_us", i, "time", "t", _time_us(i)) for i in run.references
-    ]
-    cols += [
-        Column(f"speedup_{a}_over_{b}", f"{a} vs {b}", "ratio", "t", _speedup(a, b))
-        for a, b in speedup_pairs(run.impls)
-    ]
-    if SKLEARN in run.references:
+    for part, names in [
+        *_grouped("time", run.impls),
+        (part_name("time", REFS), run.references),
+    ]:
+        cols += [
+            Column(f"{i}_median_us", i, "time", (part,), _time_us(i)) for i in names
+        ]
+    for k, group in enumerate(speedup_groups(run.impls, run.references)):
         cols += [
             Column(
-                f"speedup_{i}_over_{SKLEARN}",
-                f"{i} vs {SKLEARN}",
+                f"speedup_{a}_over_{b}",
+                f"{a} vs {b}",
                 "ratio",
-                "t",
-                _speedup(i, SKLEARN),
+                (part_name("speedup", k),),
+                _speedup(a, b),
             )
-            for i in ("numba", "numba_simd")
-            if i in run.impls
+            for a, b in group.pairs
         ]
     if has_intervals(run):
         cols += [
             extra for c in cols if c.kind == "ratio" for extra in _interval_columns(c)
         ]
-    rated = [*run.impls, *(r for r in RATED if r in run.references)]
-    cols += [Column(f"{i}_gb_per_s", i, "rate", "r", _rate(i)) for i in rated]
+    rated = [r for r in RATED if r in run.references]
+    for part, names in [*_grouped("rate", run.impls), (part_name("rate", REFS), rated)]:
+        cols += [Column(f"{i}_gb_per_s", i, "rate", (part,), _rate(i)) for i in names]
     if has_allocations(run):
+        for part, names in _grouped("memory", run.impls):
+            cols += [
+                Column(f"{i}_alloc_kb", i, "rate", (), _alloc_kb(i, False))
+                for i in names
+            ]
+            cols += [
+                Column(None, i, "rate", (part,), _alloc_kb(i, True)) for i in names
+            ]
         cols += [
-            Column(f"{i}_alloc_kb", i, "rate", "m", _alloc_kb(i)) for i in run.impls
+            Column(f"{i}_alloc_visible", "", "str", (), _alloc_visible(i))
+            for i in unseen_allocations(run)
         ]
     for i in compiled(run.impls):
         ceiling = roofline(i, run.references)
@@ -169,10 +236,11 @@ def summary_columns(run):
                     f"{i}_share_of_{ceiling}",
                     f"{i} / {ceiling}",
                     "share",
-                    "r",
+                    (SHARES,),
                     _share(i, ceiling),
                 )
             )
+    cols.append(Column("winner", "", "str", (), _winner))
     return cols
 
 
@@ -186,112 +254,7 @@ def summary_rows(run, columns):
 
 
 def summary_csv(run):
-    """The text of ``summary.csv``."""
-    columns = summary_columns(run)
+    """The text of ``summary.csv``: every column that has a CSV header."""
+    columns = [c for c in summary_columns(run) if c.csv is not None]
     rows = [[dtype, *values] for dtype, values in summary_rows(run, columns)]
     return to_csv(["dtype", *(c.csv for c in columns)], rows)
-
-
-def _group_table(columns, rows, dtype, table):
-    picked = [i for i, c in enumerate(columns) if table in c.tables]
-    headers = [columns[i].md for i in picked]
-    cells = [
-        [
-            fmt_ratio(values[i])
-            if isinstance(values[i], Ratio)
-            else fmt_cell(values[i], columns[i].kind)
-            for i in picked
-        ]
-        for dt, values in rows
-        if dt == dtype
-    ]
-    return md_table(headers, cells, "r" * len(picked))
-
-
-TIME_NOTE = (
-    "Median of each case's {rounds}, in µs per step. {dash}: not measured (the"
-    ' interpreted implementations are skipped at large n·d). Speedup "A vs B" ='
-    " time of B / time of A: above 1, A is faster. {refs}"
-)
-RATE_NOTE = (
-    "GB/s = bytes of X (n·d·itemsize) / median time: the rate at which a step reads"
-    " X. `x_sum` is `X.sum()`, one pass over X at the speed NumPy streams memory;"
-    ' "A / x_sum" is A\'s rate as a share of it (the roofline: 100 % means the step'
-    " costs no more than reading X once)."
-)
-STREAM_RATE_NOTE = (
-    "GB/s = bytes of X (n·d·itemsize) / median time: the rate at which a step reads"
-    " X. The roofline is a compiled load-only stream over X (`bench/stream.py`):"
-    " `stream_one` on one thread, `stream_all` on all of Numba's threads. No step"
-    ' reads X faster than that, so "A / stream_one" ("A / stream_all" for a'
-    " threaded implementation) is the share of the memory rate A reaches: 100 %"
-    " means the step costs no more than reading X once. `x_sum` (`X.sum()`, a"
-    " pairwise sum) is NumPy's own pass over X, for comparison."
-)
-
-
-def _time_note(run):
-    refs = []
-    if SKLEARN in run.references:
-        refs.append(
-            f"`{SKLEARN}` is scikit-learn's loss_gradient plus the update, on one"
-            " thread."
-        )
-    if X_SUM in run.references:
-        refs.append(f"`{X_SUM}` is `X.sum()`, one read of X.")
-    if STREAM_ONE in run.references:
-        refs.append(
-            "`stream_one` and `stream_all` read X once in a compiled loop, on one"
-            " thread and on all."
-        )
-    if has_intervals(run):
-        refs.append(interval_note())
-    return TIME_NOTE.format(
-        rounds="per-pass medians" if has_intervals(run) else "rounds",
-        dash=DASH,
-        refs=" ".join(refs),
-    ).strip()
-
-
-ALLOC_NOTE = (
-    "The most memory one step held at once, in kB, above what it held before"
-    " (tracemalloc, one untimed call per case; `bench/allocations.py`): its"
-    " temporaries and its result. A step that allocates arrays of n values grows"
-    " with n; a fused loop needs only arrays of d values."
-)
-
-
-def _tables(run, level, table, title, note, columns=None, rows=None):
-    """One kind of table (``table``: a ``Column.tables`` letter), one per dtype,
-    under ``title`` and ``note``; ``columns`` and ``rows`` when already made."""
-    columns = summary_columns(run) if columns is None else columns
-    rows = summary_rows(run, columns) if rows is None else rows
-    parts = [heading(level, title), note]
-    for dtype in run.dtypes:
-        parts += [heading(level + 1, dtype), _group_table(columns, rows, dtype, table)]
-    return "\n\n".join(parts)
-
-
-def render_time_tables(run, level):
-    """The time and speedup tables, one per dtype."""
-    return _tables(run, level, "t", "Time per step", _time_note(run))
-
-
-def render_summary_tables(run, level):
-    """The time/speedup, read-rate and (when recorded) allocation tables."""
-    columns = summary_columns(run)
-    rows = summary_rows(run, columns)  # every value, intervals included, once
-    kinds = [
-        ("t", "Time per step", _time_note(run)),
-        (
-            "r",
-            "Rate of reading X",
-            STREAM_RATE_NOTE if STREAM_ONE in run.references else RATE_NOTE,
-        ),
-    ]
-    if has_allocations(run):
-        kinds.append(("m", "Memory allocated per step", ALLOC_NOTE))
-    return "\n\n".join(
-        _tables(run, level, table, title, note, columns, rows)
-        for table, title, note in kinds
-    )

@@ -2,100 +2,31 @@
 this project, met, missed, or (where the ratio's interval spans the goal) too close
 to call.
 
-A target is one ``Target`` of ``TARGETS``, checked in every dtype of the run: the
-time of ``slow`` over the time of ``fast`` at one size, or at every size of the
-grid (then the worst cell counts). With ``slow`` a roofline row (the stream), the
-ratio is ``fast``'s rate of reading X as a share of the stream's.
+A target is one ``Target`` of ``TARGETS`` (declared, with the other comparisons,
+in ``bench/report/comparisons.py``), checked in every dtype of the run: the time of
+``slow`` over the time of ``fast`` at one size, or at every size of the grid (then
+the worst cell counts). With ``slow`` a roofline row (the stream), the ratio is
+``fast``'s rate of reading X as a share of the stream's. A target that a tie also
+meets (``Target.tie_met``: "at least as fast, or a tie") is met by a tie.
 """
 
-from dataclasses import dataclass
-
-from bench.report.common import (
-    CUDA_LOAD,
-    CUDA_RESIDENT,
-    DASH,
-    SKLEARN,
-    STREAM_ALL,
-    STREAM_ONE,
-)
-from bench.report.comparisons import has_gpu_rows
+from bench.report.common import DASH
+from bench.report.comparisons import GPU_TARGETS, TARGETS, Target, has_gpu_rows
 from bench.report.formatting import fmt_cell, fmt_sig, heading, md_table
 from bench.report.intervals import METHOD, TIE, fmt_ratio, has_intervals, speedup
 
-
-@dataclass(frozen=True)
-class Target:
-    """``time(slow) / time(fast) >= goal`` at ``n x d`` (every size if ``n`` is
-    None)."""
-
-    what: str
-    fast: str
-    slow: str
-    goal: float
-    n: int | None = None
-    d: int | None = None
-
-
-TARGETS = (
-    Target("numba_simd vs numpy, every cell of the grid", "numba_simd", "numpy", 1),
-    Target(
-        "numba_simd vs numpy, the notebook's example", "numba_simd", "numpy", 10, 20, 3
-    ),
-    Target("numba_simd vs numpy", "numba_simd", "numpy", 2, 100_000, 1),
-    Target("numba_simd vs numpy", "numba_simd", "numpy", 2, 1_000_000, 1),
-    Target(
-        "numba_simd's rate / stream_one's",
-        "numba_simd",
-        STREAM_ONE,
-        0.85,
-        1_000_000,
-        100,
-    ),
-    Target(
-        "numba_simd's rate / stream_one's",
-        "numba_simd",
-        STREAM_ONE,
-        0.85,
-        100_000,
-        1_000,
-    ),
-    Target(
-        "numba_parallel's rate / stream_all's",
-        "numba_parallel",
-        STREAM_ALL,
-        0.85,
-        1_000_000,
-        100,
-    ),
-    Target("numba_simd vs scikit-learn", "numba_simd", SKLEARN, 2, 1_000_000, 100),
-    Target("numba vs numpy, the notebook's example", "numba", "numpy", 10, 20, 3),
-    Target("numba vs numpy", "numba", "numpy", 2, 1_000_000, 100),
-)
-
-# A run of the gpu preset (numba_cuda on a GPU) has goals of its own.
-GPU_TARGETS = (
-    Target(
-        "cuda_resident's rate / cuda_load's",
-        CUDA_RESIDENT,
-        CUDA_LOAD,
-        0.8,
-        10_000_000,
-        100,
-    ),
-    Target(
-        "numba_parallel's rate / stream_all's",
-        "numba_parallel",
-        STREAM_ALL,
-        0.8,
-        10_000_000,
-        100,
-    ),
-)
+__all__ = ["GPU_TARGETS", "TARGETS", "Target", "render_targets", "target_rows"]
 
 
 def targets_for(run):
-    """The targets of this kind of run: the GPU's, or the CPU grid's."""
-    return GPU_TARGETS if has_gpu_rows(run) else TARGETS
+    """The targets of this kind of run: the GPU's, or the CPU grid's; an optional
+    one only where the run has both its implementations."""
+    names = {*run.impls, *run.references}
+    return [
+        t
+        for t in (GPU_TARGETS if has_gpu_rows(run) else TARGETS)
+        if not t.optional or {t.fast, t.slow} <= names
+    ]
 
 
 def measured(run, target, dtype):
@@ -109,27 +40,31 @@ def measured(run, target, dtype):
         ratio = speedup(run, target.fast, target.slow, dtype, n, d)
         if ratio is None:
             continue
-        if worst[0] is None or _rank(ratio, target.goal) < _rank(worst[0], target.goal):
+        if worst[0] is None or _rank(ratio, target) < _rank(worst[0], target):
             worst = (ratio, (n, d))
     return worst
 
 
-def _rank(ratio, goal):
+def _rank(ratio, target):
     # the worst cell: a miss before a cell too close to call before a hit, then
     # the smallest ratio
-    return (["missed", "too close", "met"].index(verdict(ratio, goal)[0]), ratio)
+    kind = verdict(ratio, target.goal, target.tie_met)[0]
+    return (["missed", "too close", "met"].index(kind), ratio)
 
 
-def verdict(ratio, goal):
+def verdict(ratio, goal, tie_met=False):
     """``(kind, text)``: met, missed (by how much) or too close to call.
 
     With an interval, met means its low end reaches the goal and missed that its
-    high end falls short; without one, the ratio itself decides.
+    high end falls short; without one, the ratio itself decides. With
+    ``tie_met``, a tie (``intervals.Ratio.sign`` 0) is met too.
     """
     low = ratio.low if ratio.has_interval else ratio
     high = ratio.high if ratio.has_interval else ratio
     if low >= goal:
         return "met", "met"
+    if tie_met and ratio.has_interval and ratio.sign == 0:
+        return "met", "met: a tie"
     if high < goal:
         return "missed", f"missed by {fmt_cell(1 - ratio / goal, 'share')}"
     return "too close", "too close to call: the interval spans the target"
@@ -148,7 +83,9 @@ def render_targets(run, level):
     """The performance targets, each with its measured ratio: met or missed."""
     rows = []
     for t, dtype, size, ratio in target_rows(run):
-        called = "not in this run" if ratio is None else verdict(ratio, t.goal)[1]
+        called = (
+            "not in this run" if ratio is None else verdict(ratio, t.goal, t.tie_met)[1]
+        )
         if t.n is not None:
             where = f"{t.n:,} x {t.d:,}"
         else:
@@ -159,7 +96,7 @@ def render_targets(run, level):
                 dtype,
                 where,
                 DASH if ratio is None else fmt_ratio(ratio, "x").lstrip(TIE),
-                f"≥ {fmt_sig(t.goal, 2)}x",
+                f"≥ {fmt_sig(t.goal, 2)}x" + (" or a tie" if t.tie_met else ""),
                 called,
             ]
         )
