@@ -22,6 +22,22 @@ def pytest_addoption(parser):
         " default $LOOPBENCH_PRESET, else quick",
     )
     parser.addoption(
+        "--sizes",
+        default=None,
+        help="time exactly these sizes instead of a preset's grid, as NxD,NxD"
+        " (python -m bench run --size)",
+    )
+    parser.addoption(
+        "--dtypes",
+        default=None,
+        help="with --sizes: float64,float32 (default float64)",
+    )
+    parser.addoption(
+        "--impls",
+        default=None,
+        help="with --sizes: the implementations to time (default: all on the CPU)",
+    )
+    parser.addoption(
         "--passes",
         type=_passes,
         default=None,

@@ -1,33 +1,121 @@
 """``python -m bench``: run the benchmarks, or turn their JSON into tables and plots.
 
-python -m bench run [--preset quick|full|gpu] [-- PYTEST_ARGS...]
+python -m bench run --size NxD [--size NxD ...] [--dtype float64|float32 ...]
+                    [--impl NAME ...] [--out DIR]
+python -m bench run [--preset quick|full|gpu] [--out DIR] [-- PYTEST_ARGS...]
 python -m bench pyperf [--preset quick|full] [--fast] [--impl NAME ...]
 python -m bench report [--input JSON] [--out DIR] [--pyperf DIR_OR_FILE ...]
                        [--readme README.md] [--no-plots]
 python -m bench gpu [--driver]
 python -m bench compare BASE.json NEW.json [--out FILE] [--fail-slower PCT]
+python -m bench predict N D [--dtype float64|float32 ...] [--input JSON]
 python -m bench list
 """
 
 import argparse
 import sys
 
-from bench.grid import PRESETS
+from bench.grid import DTYPES, PRESETS, parse_size
 from bench.report.cli import add_arguments, run_cli
 from bench.report.compare import add_compare_arguments, run_compare_cli
+from kernels import IMPLEMENTATIONS
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line (naming the argument), exit 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _size(text):
+    try:
+        return parse_size(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _impl(name):
+    if name not in IMPLEMENTATIONS:
+        raise argparse.ArgumentTypeError(
+            f"{name!r} is not registered here (python -m bench list); choose from"
+            f" {', '.join(IMPLEMENTATIONS)}"
+        )
+    return name
+
+
+def _positive(what):
+    def parse(text):
+        if not text.isdigit() or int(text) < 1:
+            raise argparse.ArgumentTypeError(
+                f"{what} must be a whole number >= 1, got {text!r}"
+            )
+        return int(text)
+
+    return parse
+
+
+RUN_EXAMPLES = """examples:
+  python -m bench run --size 50000x30 --dtype float32     is it worth it for me?
+  python -m bench run --size 2000x500 --size 1000000x10 --impl numpy numba_simd jax
+  python -m bench run --preset full                       the reference grid"""
+
+
+def _add_run(sub):
+    run = sub.add_parser(
+        "run",
+        help="run pytest-benchmark on chosen sizes or a preset's grid",
+        description="Time the step with pytest-benchmark, in passes with intervals,"
+        " plus first calls in new processes; write bench.json and its report.",
+        epilog=RUN_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument(
+        "--size",
+        type=_size,
+        action="append",
+        metavar="NxD",
+        help="time exactly this n x d (repeatable), e.g. --size 50000x30; prints"
+        " the answer for each size and writes to results/size/<sizes>-<dtypes>/",
+    )
+    run.add_argument(
+        "--dtype",
+        choices=DTYPES,
+        action="append",
+        help="with --size: dtype of X (repeatable; default float64)",
+    )
+    run.add_argument(
+        "--impl",
+        type=_impl,
+        nargs="+",
+        metavar="NAME",
+        help="with --size: only these implementations (default: all on the CPU)",
+    )
+    run.add_argument(
+        "--preset",
+        choices=list(PRESETS),
+        default=None,
+        help="without --size: the grid, e.g. --preset full (default quick)",
+    )
+    run.add_argument(
+        "--out",
+        default=None,
+        help="folder for bench.json and the report, e.g. --out /tmp/mine",
+    )
+    run.add_argument("pytest_args", nargs="*", help="extra pytest arguments, after --")
+    return run
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m bench",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run pytest-benchmark on the grid")
-    run.add_argument("--preset", choices=list(PRESETS), default=None)
-    run.add_argument("--out", default=None, help="folder for bench.json")
-    run.add_argument("pytest_args", nargs="*", help="extra pytest arguments")
+    sub = parser.add_subparsers(
+        dest="command", required=True, parser_class=OneLineParser
+    )
+    run = _add_run(sub)
     perf = sub.add_parser("pyperf", help="run the pyperf suite, one JSON per impl")
     perf.add_argument("--preset", choices=list(PRESETS), default=None)
     perf.add_argument("--out", default=None, help="folder for <impl>.json")
@@ -45,6 +133,29 @@ def main(argv=None):
         "compare", help="NEW against BASE: every case's time ratio, with intervals"
     )
     add_compare_arguments(cmp)
+    pred = sub.add_parser(
+        "predict",
+        help="predicted time per step at a size, from a run's cost model",
+        description="Each implementation's predicted time at N x D from the cost"
+        " model of a run (bench/report/predictor.py), with its error band; a"
+        " prediction, not a measurement.",
+        epilog="example:\n  python -m bench predict 50000 30 --dtype float32",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    pred.add_argument("n", type=_positive("N"), help="samples, e.g. 50000")
+    pred.add_argument("d", type=_positive("D"), help="features, e.g. 30")
+    pred.add_argument(
+        "--dtype",
+        choices=DTYPES,
+        action="append",
+        help="dtype of X (repeatable; default: every dtype of the run)",
+    )
+    pred.add_argument(
+        "--input",
+        default=None,
+        help="the run's bench.json (default: the newest under results/), e.g."
+        " --input results/full/bench.json",
+    )
     sub.add_parser(
         "list", help="every implementation, what it is, and whether it runs here"
     )
@@ -52,7 +163,18 @@ def main(argv=None):
     if args.command == "run":
         from bench.run import run_pytest_benchmark
 
-        code, _ = run_pytest_benchmark(args.preset, args.out, args.pytest_args)
+        if args.size and args.preset:
+            run.error("argument --preset: not with --size (a run of chosen sizes)")
+        if not args.size and (args.dtype or args.impl):
+            run.error("argument --dtype/--impl: only with --size")
+        code, _ = run_pytest_benchmark(
+            args.preset,
+            args.out,
+            args.pytest_args,
+            sizes=args.size,
+            dtypes=args.dtype,
+            impls=args.impl,
+        )
         return code
     if args.command == "pyperf":
         from bench.run import run_pyperf
@@ -68,6 +190,10 @@ def main(argv=None):
         return 1 if reason else 0
     if args.command == "compare":
         return run_compare_cli(args)
+    if args.command == "predict":
+        from bench.report.predict import run_predict
+
+        return run_predict(args)
     if args.command == "list":
         from bench.registry import main as list_main
 

@@ -6,8 +6,16 @@ from pathlib import Path
 
 import pytest
 
+from bench import allocator
 from bench.environment import describe, limit_blas_threads
-from bench.grid import WARMUP_ITERATIONS, Case, cases, get_preset
+from bench.grid import (
+    WARMUP_ITERATIONS,
+    Case,
+    cases,
+    custom_preset,
+    get_preset,
+    parse_size,
+)
 from bench.passes import SAMPLE_PER_PASS, merge_passes, order_key
 from bench.references import REFERENCES
 from kernels import IMPLEMENTATIONS
@@ -20,6 +28,7 @@ def pytest_configure(config):
     # still sees the thread count the benchmarks ran with.
     global _limiter
     _limiter = limit_blas_threads()
+    allocator.apply()  # the state must not move with the order of the cases
 
 
 def pytest_unconfigure(config):
@@ -28,6 +37,13 @@ def pytest_unconfigure(config):
 
 
 def _preset(config):
+    sizes = config.getoption("sizes")
+    if sizes:
+        dtypes, impls = (
+            value.split(",") if (value := config.getoption(o)) else None
+            for o in ("dtypes", "impls")
+        )
+        return custom_preset([parse_size(s) for s in sizes.split(",")], dtypes, impls)
     return get_preset(config.getoption("preset"))
 
 
@@ -43,6 +59,13 @@ def pytest_generate_tests(metafunc):
     if "ref_case" in metafunc.fixturenames:
         refs = cases(preset, impls=preset.reference_names(REFERENCES), passes=passes)
         metafunc.parametrize("ref_case", refs, ids=[c.id for c in refs])
+    if "compiled_impl" in metafunc.fixturenames:
+        compiled = [
+            i
+            for i in preset.implementations()
+            if i in IMPLEMENTATIONS and IMPLEMENTATIONS[i].compiles
+        ]
+        metafunc.parametrize("compiled_impl", compiled)
     if "device_case" in metafunc.fixturenames:
         rows = cases(
             preset, impls=preset.device_rows, on_gpu=preset.device_rows, passes=passes

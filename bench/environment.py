@@ -13,12 +13,14 @@ import platform
 import sys
 import sysconfig
 from functools import cache
+from pathlib import Path
 
 import llvmlite
 import numba
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
+from bench import allocator
 from kernels import IMPLEMENTATIONS, unavailable
 from kernels._gpu import gpu_usable
 from kernels._threads import THREADS_ENV as BLAS_THREADS_ENV
@@ -36,6 +38,9 @@ TIMING_ENVIRON = (
     "OPENBLAS_L2_SIZE",
     "MKL_NUM_THREADS",
     "XLA_FLAGS",
+    "LOOPBENCH_MALLOC",
+    "MALLOC_MMAP_THRESHOLD_",
+    "MALLOC_TRIM_THRESHOLD_",
 )
 
 
@@ -92,6 +97,39 @@ def describe():
     if gpu is not None:
         info["gpu"] = gpu
     return info
+
+
+CACHE_SYSFS = "/sys/devices/system/cpu/cpu0/cache"
+
+
+def cpu_caches():
+    """The data caches of CPU 0, ``[{"level", "type", "bytes", "shared_cpus"}]``,
+    from sysfs (Linux); empty where it is not readable. The cost model
+    (``bench/report/predictor.py``) sets X's footprint against them."""
+    out = []
+    root = Path(CACHE_SYSFS)
+    for index in sorted(root.glob("index*")):
+        try:
+            kind = (index / "type").read_text().strip()
+            level = int((index / "level").read_text())
+            size = (index / "size").read_text().strip().upper()
+            shared = (index / "shared_cpu_list").read_text().strip()
+        except (OSError, ValueError):
+            continue
+        if kind == "Instruction":
+            continue
+        scale = {"K": 2**10, "M": 2**20, "G": 2**30}.get(size[-1:], 1)
+        digits = size.rstrip("KMG")
+        if digits.isdigit():
+            out.append(
+                {
+                    "level": level,
+                    "type": kind,
+                    "bytes": int(digits) * scale,
+                    "shared_cpus": shared,
+                }
+            )
+    return out
 
 
 def _version(package):
@@ -160,4 +198,6 @@ def _describe_cpu():
         "numba_threading_layer": numba_threading_layer(),
         "environ": {k: os.environ[k] for k in TIMING_ENVIRON if k in os.environ},
         "peers": peers_description(),
+        "allocator": allocator.describe(),
+        "caches": cpu_caches(),
     }

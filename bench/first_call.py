@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 
+from bench import allocator
 from bench.grid import LEARNING_RATE, problem
 from kernels import IMPLEMENTATIONS
 
@@ -47,6 +48,7 @@ def new_process(impl, what, cache_dir):
 
 def main(argv):
     impl, what = argv
+    allocator.apply()
     w, b, X, y = problem(N_SAMPLES, N_FEATURES, "float64")
     if what == "call":
         IMPLEMENTATIONS[impl].step(w, b, X, y, LEARNING_RATE)

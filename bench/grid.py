@@ -179,6 +179,66 @@ PRESETS = {
 }
 
 
+SIZE_PRESET = "size"  # the name of a run of chosen sizes (custom_preset)
+DTYPES = ("float64", "float32")
+
+
+def parse_size(text):
+    """``"50000x30"`` -> ``(50000, 30)``: n samples by d features, each >= 1.
+
+    Raises
+    ------
+    ValueError
+        Anything else, with what was expected.
+    """
+    parts = text.lower().replace(",", "").replace("_", "").split("x")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise ValueError(f"expected N x D as NxD, such as 50000x30; got {text!r}")
+    n, d = (int(p) for p in parts)
+    if n < 1 or d < 1:
+        raise ValueError(f"N and D must be >= 1; got {text!r}")
+    return n, d
+
+
+def custom_preset(sizes, dtypes=None, impls=None):
+    """A preset that times exactly ``sizes`` (``(n, d)`` pairs), as the full preset
+    times its cases: the same passes, time per case, reference rows and limit on
+    the interpreted implementations.
+
+    Parameters
+    ----------
+    sizes : sequence of (int, int)
+    dtypes : sequence of str, optional
+        Default float64.
+    impls : sequence of str, optional
+        Default: every registered implementation that runs on the CPU.
+    """
+    full = PRESETS["full"]
+    dtypes = tuple(dict.fromkeys(dtypes or ("float64",)))
+    return replace(
+        full,
+        name=SIZE_PRESET,
+        max_samples=max(n for n, _ in sizes),
+        max_features=max(d for _, d in sizes),
+        max_elements=max(n * d for n, d in sizes),
+        dtypes=tuple(sorted(dtypes, key=DTYPES.index)),
+        sample_sizes=(),
+        feature_dims=(),
+        extra_sizes=tuple(dict.fromkeys(sizes)),
+        impls=tuple(impls) if impls else None,
+    )
+
+
+def sizes_option(sizes, dtypes=None, impls=None):
+    """The pytest options that make ``bench/conftest.py`` time ``custom_preset``."""
+    options = [f"--sizes={','.join(f'{n}x{d}' for n, d in sizes)}"]
+    if dtypes:
+        options.append(f"--dtypes={','.join(dtypes)}")
+    if impls:
+        options.append(f"--impls={','.join(impls)}")
+    return options
+
+
 def get_preset(name=None):
     """The preset called ``name``, or the one named by ``$LOOPBENCH_PRESET``."""
     name = name or os.environ.get(PRESET_ENV) or DEFAULT_PRESET

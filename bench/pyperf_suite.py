@@ -17,6 +17,7 @@ inherited from this process's environment.
 
 import pyperf
 
+from bench import allocator
 from bench.environment import TIMING_ENVIRON, describe, limit_blas_threads
 from bench.grid import LEARNING_RATE, cases, get_preset, problem
 from kernels import IMPLEMENTATIONS
@@ -51,6 +52,7 @@ def main():
     inherited = set(args.inherit_environ or ())
     args.inherit_environ = sorted(inherited | set(TIMING_ENVIRON))
     limit_blas_threads()
+    allocator.apply()  # in every worker: this runs again in each
     env = describe()
     runner.metadata.update(
         {
@@ -58,6 +60,7 @@ def main():
             "loopbench_preset": args.preset,
             "loopbench_blas_threads": str(env["blas_threads_setting"]),
             "loopbench_numba_threads": str(env["numba_num_threads"]),
+            "loopbench_allocator": env["allocator"]["state"],
             "numpy_version": env["numpy"],
             "numba_version": env["numba"],
             "llvmlite_version": env["llvmlite"],

@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from bench.grid import DEVICE_IMPLEMENTATIONS, get_preset
+from bench.grid import (
+    DEVICE_IMPLEMENTATIONS,
+    custom_preset,
+    get_preset,
+    sizes_option,
+)
+from bench.report.answer import print_answer
 from bench.report.cli import report_after_run
 from kernels._gpu import why_no_gpu
 
@@ -24,17 +30,54 @@ RESULTS = ROOT / "results"
 JSON_NAME = "bench.json"
 
 
-def run_pytest_benchmark(preset_name=None, out_dir=None, pytest_args=()):
-    """Run ``pytest --benchmark-only`` on ``bench/`` for one preset.
+# The committed reference is made from a committed tree only
+REFERENCE_PRESET = "full"
+ALLOW_DIRTY_ENV = "LOOPBENCH_ALLOW_DIRTY"
+
+
+def uncommitted_changes():
+    """Paths with uncommitted changes to tracked files, results/ aside (a run
+    rewrites it); empty outside a git checkout."""
+    try:
+        done = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    paths = [line[3:] for line in done.stdout.splitlines()]
+    return [p for p in paths if not p.startswith("results/")]
+
+
+def size_folder(sizes, dtypes=None):
+    """``results/size/50000x30-float32`` and the like: a run of chosen sizes gets
+    its own folder, never a preset's."""
+    label = "_".join(f"{n}x{d}" for n, d in sizes)
+    return RESULTS / "size" / f"{label}-{'_'.join(dtypes or ('float64',))}"
+
+
+def run_pytest_benchmark(
+    preset_name=None, out_dir=None, pytest_args=(), sizes=None, dtypes=None, impls=None
+):
+    """Run ``pytest --benchmark-only`` on ``bench/`` for one preset, or for
+    chosen sizes.
 
     Parameters
     ----------
     preset_name : str, optional
         Grid preset; default ``$LOOPBENCH_PRESET`` or ``quick``.
     out_dir : path, optional
-        Where ``bench.json`` goes; default ``results/<preset>/``.
+        Where ``bench.json`` goes; default ``results/<preset>/``, or
+        ``size_folder`` for chosen sizes.
     pytest_args : sequence of str
         Extra pytest arguments.
+    sizes : sequence of (int, int), optional
+        Time exactly these (n, d), as the full preset times its cases
+        (``bench.grid.custom_preset``), instead of a preset's grid; then
+        ``dtypes`` (default float64) and ``impls`` (default all on the CPU).
 
     Returns
     -------
@@ -45,13 +88,25 @@ def run_pytest_benchmark(preset_name=None, out_dir=None, pytest_args=()):
     json_path : Path or None
         The results, or None when the run did not complete.
     """
-    preset = get_preset(preset_name)
+    chosen = sizes_option(sizes, dtypes, impls) if sizes else []
+    if preset_name == REFERENCE_PRESET and not sizes:
+        dirty = uncommitted_changes()
+        if dirty and os.environ.get(ALLOW_DIRTY_ENV) != "1":
+            print(
+                f"refusing to make the reference run ({REFERENCE_PRESET!r}) from a"
+                f" tree with uncommitted changes ({', '.join(dirty[:5])}"
+                f"{', ...' if len(dirty) > 5 else ''}): commit first, or set"
+                f" {ALLOW_DIRTY_ENV}=1 (its Run table then says so)"
+            )
+            return 1, None
+    preset = custom_preset(sizes, dtypes, impls) if sizes else get_preset(preset_name)
     no_gpu = why_no_gpu() if preset.needs_gpu else None
     if no_gpu:
         # before minutes of CPU cases whose GPU rows would all be skipped
         print(f"preset {preset.name!r} needs a GPU; none here: {no_gpu}")
         return 1, None
-    out_dir = Path(out_dir) if out_dir else RESULTS / preset.name
+    default = size_folder(sizes, dtypes) if sizes else RESULTS / preset.name
+    out_dir = Path(out_dir) if out_dir else default
     out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / JSON_NAME
     fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".bench-", suffix=".partial")
@@ -62,7 +117,7 @@ def run_pytest_benchmark(preset_name=None, out_dir=None, pytest_args=()):
             [
                 str(ROOT / "bench"),
                 "--benchmark-only",
-                f"--preset={preset.name}",
+                *(chosen or [f"--preset={preset.name}"]),
                 f"--benchmark-json={tmp}",
                 f"--passes={preset.passes}",
                 f"--benchmark-max-time={preset.max_time / preset.passes}",
@@ -83,7 +138,10 @@ def run_pytest_benchmark(preset_name=None, out_dir=None, pytest_args=()):
             return int(code), None
         os.replace(tmp, final)
         print(f"wrote {final}")
-        return report_after_run(final), final
+        code = report_after_run(final)
+        if sizes:
+            print_answer(final)
+        return code, final
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

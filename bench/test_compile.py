@@ -23,9 +23,7 @@ import tempfile
 import pytest
 
 from bench.first_call import N_FEATURES, N_SAMPLES, new_process
-from kernels import IMPLEMENTATIONS
 
-COMPILED = [name for name, impl in IMPLEMENTATIONS.items() if impl.compiles]
 GROUP = "first call in a new process"
 MODES = ("import", "cold", "cached")
 
@@ -34,9 +32,11 @@ def _child(impl, mode, cache_dir):
     new_process(impl, "import" if mode == "import" else "call", cache_dir)
 
 
+# ``compiled_impl``: each implementation of the preset that compiles at its first
+# call (bench/conftest.py)
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("impl", COMPILED)
-def test_numba_first_call(benchmark, impl, mode, tmp_path):
+def test_first_call(benchmark, compiled_impl, mode, tmp_path):
+    impl = compiled_impl
     warm = str(tmp_path / "warm")
     if mode == "cached":
         _child(impl, mode, warm)  # fill the cache once, untimed

@@ -4,12 +4,14 @@ They share each group's data and settings with ``test_step``, so the report can 
 numba's time next to scikit-learn's and next to the time to read ``X`` once.
 """
 
+from contextlib import nullcontext
 from functools import partial
 
 import pytest
 
+from bench.allocator import faulting
 from bench.grid import LEARNING_RATE, WARMUP_ITERATIONS, problem
-from bench.references import REFERENCES, unavailable
+from bench.references import FAULTING, REFERENCES, unavailable
 from bench.test_step import record_case
 
 
@@ -23,4 +25,5 @@ def test_reference(benchmark, ref_case, preset):
     if ref_case.pass_no in (None, 1):
         func(*args)
     record_case(benchmark, ref_case, preset, X, partial(func, *args), reference=True)
-    benchmark(func, *args)
+    with faulting() if ref_case.impl in FAULTING else nullcontext():
+        benchmark(func, *args)

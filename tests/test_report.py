@@ -31,6 +31,7 @@ from bench.report import (
     reading,
     targets,
 )
+from bench.report.predictor import predictors
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "results" / "full"
@@ -342,7 +343,10 @@ def test_crossovers_from_the_fit_and_the_grid():
         "numba": (1e-6, 4e-9),
     }
     run = model.parse_run(bench_json(linear_times(models)), "synthetic.json")
-    found = {(c.a, c.b): c for c in crossovers.crossovers(run, costs.cost_model(run))}
+    found = {
+        (c.a, c.b): c
+        for c in crossovers.crossovers(run, costs.cost_model(run), predictors(run))
+    }
     assert list(found) == [("numba", "python"), ("numpy", "python"), ("numba", "numpy")]
 
     numba_numpy = found["numba", "numpy"]
@@ -896,7 +900,9 @@ def test_measured_crossovers_leave_ties_out():
         times[("numba", n, d)] = times[("numpy", n, d)] * 0.98
     run = model.parse_run(with_passes(bench_json(times)), "synthetic.json")
     (found,) = [
-        c for c in crossovers.crossovers(run, costs.cost_model(run)) if c.a == "numba"
+        c
+        for c in crossovers.crossovers(run, costs.cost_model(run), predictors(run))
+        if c.a == "numba"
     ]
     assert found.measured == (
         "numpy faster at every n·d ≥ 10,000 (numba still faster at n·d = 100);"

@@ -27,6 +27,7 @@ from bench.report.document import render_summary_md
 from bench.report.files import write_atomic
 from bench.report.intervals import NO_INTERVAL, has_intervals
 from bench.report.model import Run, load_run
+from bench.report.predictor import predictors
 from bench.report.pyperf_medians import load_pyperf, pyperf_files, render_pyperf
 from bench.report.readme import readme_blocks, updated_readme
 from bench.report.tables import summary_csv
@@ -77,7 +78,7 @@ def make_report(
     run = load_run(json_path)
     out_dir = Path(out_dir) if out_dir else json_path.parent
     costs = cost_model(run)
-    crossings = crossovers(run, costs)
+    crossings = crossovers(run, costs, predictors(run))
     medians = load_pyperf(pyperf_files(pyperf)) if pyperf else None
     readme_text = None
     if readme is not None:

@@ -1,5 +1,11 @@
-"""Where one implementation overtakes another: from the fitted cost models, from
-the measured grid, and from the per-sample model at each d.
+"""Where one implementation overtakes another: from the fitted lines, from the
+measured grid, and from the cache-aware model (``bench/report/predictor.py``) at
+each d.
+
+A model's crossing is given only where it can be trusted: the lines' only when both
+fit every point within ``LINE_MAX_ERROR``, the cache-aware model's only when both
+implementations' models meet the leave-one-out targets and agree with every
+verdict the grid called at that d. Otherwise the table says why none is given.
 
 One ``Crossover`` per speedup pair (``bench/report/comparisons.py``) per dtype,
 with ``crossovers.csv`` and the Markdown table of the cost-model section.
@@ -10,6 +16,9 @@ from dataclasses import dataclass
 from bench.report.comparisons import speedup_pairs
 from bench.report.formatting import fmt_count, heading, md_table, to_csv
 from bench.report.intervals import speedup
+from bench.report.predictor import crossing_n, error_text
+
+LINE_MAX_ERROR = 0.25
 
 
 @dataclass(frozen=True)
@@ -30,7 +39,8 @@ class Crossover:
     measured : str
         That, in words.
     per_d : str
-        Where the per-sample models cross: the n at each measured d.
+        Where the cache-aware models cross: the n at each measured d, or why
+        no crossing is given.
     """
 
     dtype: str
@@ -71,6 +81,11 @@ def fitted_crossover(a, fit_a, b, fit_b, grid_range):
     """
     if fit_a is None or fit_b is None:
         return None, "no fit (too few points)"
+    worst = max(fit_a.max_error, fit_b.max_error)
+    if worst > LINE_MAX_ERROR:
+        return None, (
+            f"not given: a line misses a measured point by {100 * worst:.2g} %"
+        )
     x, small, large = overtake(
         a, fit_a.t0, fit_a.per_element, b, fit_b.t0, fit_b.per_element
     )
@@ -83,20 +98,51 @@ def fitted_crossover(a, fit_a, b, fit_b, grid_range):
     return x, text
 
 
-def per_sample_crossover(a, fit_a, b, fit_b, dims):
-    """Where the per-sample models of ``a`` and ``b`` cross, as n at each d."""
-    if fit_a is None or fit_b is None:
-        return "no fit (too few points)"
+def model_crossover(run, dtype, pa, pb):
+    """Where the cache-aware models of two implementations cross, at each d.
+
+    Parameters
+    ----------
+    pa, pb : bench.report.predictor.Predictor or None
+    """
+    if pa is None or pb is None:
+        return "no model (too few points)"
+    for p in (pa, pb):
+        if not p.meets_target:
+            return (
+                f"not given: {p.impl}'s model misses the target (leave-one-out"
+                f" median / p90 error {error_text(p)})"
+            )
     out = []
-    for d in dims:
-        n, small, large = overtake(
-            a, fit_a.t0, fit_a.slope(d), b, fit_b.t0, fit_b.slope(d)
-        )
+    for d in sorted({d for _, d in run.sizes(dtype)}):
+        ns = [n for n, dd in run.sizes(dtype) if dd == d]
+        wrong = _contradictions(run, dtype, pa, pb, d)
+        if wrong:
+            out.append(
+                f"d={d}: not given, the model contradicts the grid at n ="
+                f" {', '.join(f'{n:,}' for n in wrong)}"
+            )
+            continue
+        n, small, large = crossing_n(pa, pb, d, (min(ns), max(ns)))
         if n is None:
-            out.append(f"d={d}: {small} at every n")
+            out.append(f"d={d}: {small} at every measured n")
         else:
             out.append(f"d={d}: {large} from n ≈ {fmt_count(n)}")
     return "; ".join(out)
+
+
+def _contradictions(run, dtype, pa, pb, d):
+    """The measured n at ``d`` where the grid called a winner and the model
+    predicts the other."""
+    wrong = []
+    for n, dd in run.sizes(dtype):
+        r = speedup(run, pa.impl, pb.impl, dtype, n, dd) if dd == d else None
+        if r is None or r.sign == 0:
+            continue
+        predicted = pa.predict(n, d) < pb.predict(n, d)
+        if predicted != (r.sign > 0):
+            wrong.append(n)
+    return wrong
 
 
 def measured_crossover(run, dtype, a, b):
@@ -153,12 +199,12 @@ def _winner_change(pts, a, b):
     )
 
 
-def crossovers(run, costs):
-    """A Crossover per speedup pair per dtype."""
+def crossovers(run, costs, models):
+    """A Crossover per speedup pair per dtype; ``models`` is
+    ``bench.report.predictor.predictors(run)``."""
     fits = {(r.dtype, r.impl): r for r in costs}
     out = []
     for dtype in run.dtypes:
-        dims = sorted({d for _, d in run.sizes(dtype)})
         for a, b in speedup_pairs(run.impls):
             ra, rb = fits.get((dtype, a)), fits.get((dtype, b))
             if ra is None or rb is None:
@@ -169,7 +215,9 @@ def crossovers(run, costs):
             )
             fx, ftext = fitted_crossover(a, ra.line, b, rb.line, grid)
             mx, mtext = measured_crossover(run, dtype, a, b)
-            per_d = per_sample_crossover(a, ra.sampled, b, rb.sampled, dims)
+            per_d = model_crossover(
+                run, dtype, models.get((dtype, a)), models.get((dtype, b))
+            )
             out.append(Crossover(dtype, a, b, fx, ftext, mx, mtext, per_d))
     return out
 
@@ -181,16 +229,18 @@ CROSSOVER_FIELDS += ("measured_elements", "measured", "per_d")
 def crossovers_csv(rows):
     """The text of ``crossovers.csv``."""
     headers = ["dtype", "impl_a", "impl_b", "fitted_crossover_elements", "fitted"]
-    headers += ["measured_crossover_elements", "measured", "per_sample_model"]
+    headers += ["measured_crossover_elements", "measured", "cache_aware_model"]
     body = [[getattr(r, f) for f in CROSSOVER_FIELDS] for r in rows]
     return to_csv(headers, body)
 
 
 CROSS_NOTE = (
-    '"Fitted lines" solves the two lines in n·d for their crossing; "measured in'
-    ' the grid" reads the medians: the smallest n·d from which the implementation'
-    ' that wins at the largest sizes wins at every larger size; "per-sample'
-    ' model" solves the second model at each d for n.'
+    '"Fitted lines" solves the two lines in n·d for their crossing, given only'
+    ' where both lines fit every point within 25 %; "measured in the grid" reads'
+    " the medians: the smallest n·d from which the implementation that wins at the"
+    ' largest sizes wins at every larger size; "cache-aware model" solves the'
+    " model of the next section for n at each d, given only where both models meet"
+    " their leave-one-out targets and agree with every verdict the grid called."
 )
 
 
@@ -206,7 +256,7 @@ def render_crossovers(crossings, level):
                     "pair",
                     "fitted lines in n·d",
                     "measured in the grid",
-                    "per-sample model, at each d",
+                    "cache-aware model, at each d",
                 ],
                 [
                     [c.dtype, f"{c.a} vs {c.b}", c.fitted, c.measured, c.per_d]

@@ -12,6 +12,7 @@ from bench.report.crossovers import render_crossovers
 from bench.report.figures import render_plot_links
 from bench.report.formatting import heading, md_table
 from bench.report.gpu import render_gpu
+from bench.report.predictor import render_model_errors
 from bench.report.sections import render_sections
 from bench.report.targets import render_targets
 from bench.report.winners import render_win_map
@@ -29,7 +30,7 @@ def render_environment(run, level):
 
 def render_cost_model(run, costs, crossings, level):
     """The cost-model section: both fits, crossovers and compile times."""
-    parts = [render_cost_tables(costs, level)]
+    parts = [render_cost_tables(costs, level), render_model_errors(run, level + 1)]
     if crossings:
         parts.append(render_crossovers(crossings, level + 1))
     if run.compile_timings:

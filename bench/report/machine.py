@@ -53,7 +53,7 @@ def _commit(info):
     text = str(info["id"])[:12]
     details = [f"branch {info['branch']}"] if info.get("branch") else []
     if info.get("dirty"):
-        details.append("uncommitted changes")
+        details.append("UNCOMMITTED CHANGES: not the code of this commit")
     return f"{text} ({', '.join(details)})" if details else text
 
 
@@ -99,12 +99,28 @@ def describe_environment(data):
             else ", ".join(f"{k}={v}" for k, v in sorted(environ.items()))
             or "none set",
         ),
+        *_allocator(env.get("allocator")),
         *_peers(env.get("peers")),
         *_gpu(env.get("gpu")),
         ("Commit", _commit(data.get("commit_info"))),
         ("pytest-benchmark", or_unknown(data.get("version"))),
         *_timing_settings(data.get("loopbench")),
     ]
+
+
+def _allocator(info):
+    """The allocator state the run was timed in (``bench/allocator.py``)."""
+    if not isinstance(info, dict):
+        return []
+    text = f"{or_unknown(info.get('libc'))}, {or_unknown(info.get('state'))}"
+    if info.get("mmap_threshold"):
+        text += (
+            f" (mmap threshold {info['mmap_threshold'] // 2**20} MiB, trim threshold"
+            f" {info['trim_threshold'] // 2**20} MiB)"
+        )
+    if info.get("thp"):
+        text += f"; transparent huge pages: {info['thp']}"
+    return [("Allocator", text)]
 
 
 def _peers(peers):

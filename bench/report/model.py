@@ -118,6 +118,9 @@ class Run:
     environment : list of (str, str)
         What the run was measured on, label and value, from the JSON.
     preset, date : str
+    caches : tuple of dict
+        The CPU's data caches as the run recorded them
+        (``bench.environment.cpu_caches``); empty for older runs.
     impls, references, dtypes : tuple of str
         In display order: ``kernels.DECLARED`` order, then unknown names
         alphabetically; references in ``common.KNOWN_REFERENCES`` order;
@@ -130,6 +133,7 @@ class Run:
     environment: list
     preset: str
     date: str
+    caches: tuple = ()
     impls: tuple = field(init=False)
     references: tuple = field(init=False)
     dtypes: tuple = field(init=False)
@@ -327,6 +331,22 @@ def parse_run(data, path):
         environment=describe_environment(data),
         preset=or_unknown(preset),
         date=run_date(data),
+        caches=_caches(data),
+    )
+
+
+def _caches(data):
+    machine = data.get("machine_info")
+    env = machine.get("loopbench") if isinstance(machine, dict) else None
+    caches = env.get("caches") if isinstance(env, dict) else None
+    if not isinstance(caches, list):
+        return ()
+    return tuple(
+        c
+        for c in caches
+        if isinstance(c, dict)
+        and isinstance(c.get("level"), int)
+        and isinstance(c.get("bytes"), int)
     )
 
 
