@@ -116,21 +116,64 @@ def main(argv=None):
         dest="command", required=True, parser_class=OneLineParser
     )
     run = _add_run(sub)
-    perf = sub.add_parser("pyperf", help="run the pyperf suite, one JSON per impl")
-    perf.add_argument("--preset", choices=list(PRESETS), default=None)
-    perf.add_argument("--out", default=None, help="folder for <impl>.json")
-    perf.add_argument("--fast", action="store_true", help="pyperf --fast")
-    perf.add_argument("--impl", nargs="*", default=None, help="default: all")
-    rep = sub.add_parser("report", help="tables and plots from a benchmark JSON")
+    perf = sub.add_parser(
+        "pyperf",
+        help="run the pyperf suite, one JSON per impl",
+        description="Time a preset's grid under pyperf (calibrated, fresh worker"
+        " processes), one JSON per implementation.",
+        epilog="example:\n  python -m bench pyperf --preset quick --fast --impl"
+        " numpy numba_simd",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    perf.add_argument(
+        "--preset",
+        choices=list(PRESETS),
+        default=None,
+        help="the grid, e.g. --preset quick (default quick)",
+    )
+    perf.add_argument(
+        "--out", default=None, help="folder for <impl>.json, e.g. --out /tmp/pp"
+    )
+    perf.add_argument(
+        "--fast", action="store_true", help="pyperf --fast: fewer worker processes"
+    )
+    perf.add_argument(
+        "--impl",
+        nargs="*",
+        default=None,
+        help="implementations to time, e.g. --impl numpy numba (default: all)",
+    )
+    rep = sub.add_parser(
+        "report",
+        help="tables and plots from a benchmark JSON",
+        description="Turn a pytest-benchmark JSON into summary.md, CSV and plots;"
+        " optionally fill a README's generated blocks.",
+        epilog="example:\n  python -m bench report --input results/full/bench.json"
+        " --pyperf results/pyperf --readme README.md",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add_arguments(rep)
-    gpu = sub.add_parser("gpu", help="exit 1, with the reason, if no GPU is usable")
+    gpu = sub.add_parser(
+        "gpu",
+        help="exit 1, with the reason, if no GPU is usable",
+        description="Say whether numba_cuda can run here; exit 1 with the reason"
+        " if not.",
+        epilog="example:\n  python -m bench gpu --driver",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     gpu.add_argument(
         "--driver",
         action="store_true",
         help="look for the CUDA driver only (before numba-cuda is installed)",
     )
     cmp = sub.add_parser(
-        "compare", help="NEW against BASE: every case's time ratio, with intervals"
+        "compare",
+        help="NEW against BASE: every case's time ratio, with intervals",
+        description="Set every case of NEW against the same case of BASE: time"
+        " ratio with its interval, flagged where significantly different.",
+        epilog="example:\n  python -m bench compare results/full/bench.json"
+        " results/quick/bench.json --fail-slower 10",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_compare_arguments(cmp)
     pred = sub.add_parser(
@@ -157,7 +200,12 @@ def main(argv=None):
         " --input results/full/bench.json",
     )
     sub.add_parser(
-        "list", help="every implementation, what it is, and whether it runs here"
+        "list",
+        help="every implementation, what it is, and whether it runs here",
+        description="Every declared implementation: interpreted, threaded, on a"
+        " device, compiling at its first call; and why any cannot run here.",
+        epilog="example:\n  python -m bench list",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     args = parser.parse_args(argv)
     if args.command == "run":

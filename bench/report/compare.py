@@ -326,8 +326,18 @@ def _speedup_table(speedups):
 
 def add_compare_arguments(parser):
     """Add the ``compare`` arguments to an argparse parser."""
-    parser.add_argument("base", type=Path, metavar="BASE.json")
-    parser.add_argument("new", type=Path, metavar="NEW.json")
+    parser.add_argument(
+        "base",
+        type=Path,
+        metavar="BASE.json",
+        help="the run to compare against, e.g. results/full/bench.json",
+    )
+    parser.add_argument(
+        "new",
+        type=Path,
+        metavar="NEW.json",
+        help="the run to judge, e.g. results/quick/bench.json",
+    )
     parser.add_argument(
         "--out", type=Path, default=None, metavar="FILE", help="also write it here"
     )
