@@ -81,6 +81,9 @@ class Preset:
         Reference rows of ``bench/references.py``; None: all of them.
     device_rows : tuple of str
         Rows of ``bench/device.py`` (GPU references), skipped without a GPU.
+    first_call_rounds : int
+        New processes timed per implementation and mode by ``bench/test_compile.py``
+        (the first calls): 1 in the quick preset, whose budget is minutes.
     passes : int
         How many times ``python -m bench run`` times the whole grid, each pass a
         short one (``--passes``); 1: once, without intervals. A neighbour that
@@ -104,6 +107,7 @@ class Preset:
     references: tuple | None = None
     device_rows: tuple = ()
     passes: int = 1
+    first_call_rounds: int = 3
 
     @property
     def needs_gpu(self):
@@ -144,6 +148,8 @@ PRESETS = {
         max_elements=1_000_000,
         slow_max_elements=100_000,
         passes=7,
+        # one new process per first call: three would take half of the 5 minutes
+        first_call_rounds=1,
     ),
     "full": Preset(
         "full",

@@ -35,7 +35,7 @@ def _child(impl, mode, cache_dir):
 # ``compiled_impl``: each implementation of the preset that compiles at its first
 # call (bench/conftest.py)
 @pytest.mark.parametrize("mode", MODES)
-def test_first_call(benchmark, compiled_impl, mode, tmp_path):
+def test_first_call(benchmark, compiled_impl, mode, tmp_path, preset):
     impl = compiled_impl
     warm = str(tmp_path / "warm")
     if mode == "cached":
@@ -49,4 +49,5 @@ def test_first_call(benchmark, compiled_impl, mode, tmp_path):
     benchmark.extra_info.update(
         impl=impl, mode=mode, n_samples=N_SAMPLES, n_features=N_FEATURES
     )
-    benchmark.pedantic(_child, setup=new_process, rounds=3, iterations=1)
+    rounds = preset.first_call_rounds
+    benchmark.pedantic(_child, setup=new_process, rounds=rounds, iterations=1)

@@ -47,6 +47,31 @@ HEATMAPS = ((LOOP, VECTORIZED), (OURS, VECTORIZED))
 COMPILE_FINDING = LOOP
 
 
+class HeadlineRow(NamedTuple):
+    """One comparison of the README's headline table (``bench/report/headline.py``):
+    ``fast`` against the fastest of ``bases`` that the run has in each cell, named
+    ``against`` in the table."""
+
+    fast: str
+    bases: tuple
+    against: str
+
+
+# The headline table: the comparisons the suite exists for, each in every dtype of
+# the run, at the sizes of HEADLINE_SIZES that the run has (the notebook's example,
+# few features at 10^4 and 10^5 samples, and the largest X of the full grid) and
+# over every cell of the grid
+HEADLINE = (
+    HeadlineRow(OURS, (VECTORIZED,), VECTORIZED),
+    HeadlineRow(LOOP, (VECTORIZED,), VECTORIZED),
+    HeadlineRow(OURS, PEERS, "the fastest peer"),
+)
+HEADLINE_SIZES = ((20, 3), (10_000, 1), (100_000, 10), (1_000_000, 100))
+# The findings' sentences on where one implementation wins, in this order: the
+# interpreted loop, the compiled loop and this project's step, each against NumPy
+WHERE_FINDINGS = ((INTERPRETED, VECTORIZED), (LOOP, VECTORIZED), (OURS, VECTORIZED))
+
+
 class SpeedupGroup(NamedTuple):
     """One table of speedups: ``caption`` and its ``(fast, base)`` pairs."""
 

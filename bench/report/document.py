@@ -9,6 +9,7 @@ from bench.report.comparisons import has_gpu_rows
 from bench.report.compile_times import render_compile
 from bench.report.costs import render_cost_tables
 from bench.report.crossovers import render_crossovers
+from bench.report.disturbed import render_disturbed
 from bench.report.figures import render_plot_links
 from bench.report.formatting import heading, md_table
 from bench.report.gpu import render_gpu
@@ -51,6 +52,7 @@ def render_summary_md(run, costs, crossings):
         *tables.values(),
         *([render_gpu(run, 2)] if has_gpu_rows(run) else []),
         render_cost_model(run, costs, crossings, 2),
+        *([text] if (text := render_disturbed(run, 2)) else []),
         render_plot_links(run, 2),
     ]
     return "\n\n".join(parts) + "\n"

@@ -1,12 +1,15 @@
-"""What this run found, in sentences: the README's lesson, with this run's numbers.
+"""What this run found, in sentences, with this run's numbers.
 
-The README's hand-written lesson says only what holds on any machine and what to
-look for in the tables; every fact that depends on the machine is written here,
-from the run, each sentence saying which run it is about. A sentence whose numbers
-the run does not have is left out, not guessed.
+The README states no number of its own: what a run found is written here, from
+the run, under a heading that names it. First where the interpreted loop, the
+compiled loop and this project's step win against NumPy
+(``comparisons.WHERE_FINDINGS``), then the peers and the win map, then what a call
+and an element cost, the read rates, the temporaries and the compile. The README
+shows the first ``FRONT_PAGE`` of them; the lesson shows all. A sentence whose
+numbers the run does not have is left out, not guessed.
 """
 
-from bench.report.common import STREAM_ONE, X_SUM
+from bench.report.common import STREAM_ONE, UNKNOWN, X_SUM
 from bench.report.comparisons import (
     COMPILE_FINDING,
     CORES,
@@ -15,6 +18,7 @@ from bench.report.comparisons import (
     OURS,
     PEERS,
     VECTORIZED,
+    WHERE_FINDINGS,
     competitors,
     roofline,
 )
@@ -25,6 +29,8 @@ from bench.report.tables import rate_share
 from bench.report.winners import tally
 
 DTYPE = "float64"
+# How many findings the README's block shows: the first ones of ``findings``
+FRONT_PAGE = 5
 
 
 def _largest(run, impl):
@@ -58,18 +64,75 @@ def _tally(run, fast, base):
     return signs.count(1), signs.count(-1), signs.count(0), len(signs)
 
 
-def _against(run, impl, base=VECTORIZED):
-    faster, slower, ties, cells = _tally(run, impl, base)
-    if not cells:
+def _ratios(run, fast, base):
+    """``[(ratio, dtype, n, d)]`` of ``fast`` against ``base``, every dtype."""
+    return [
+        (r, dtype, n, d)
+        for dtype in run.dtypes
+        for n, d in run.sizes(dtype)
+        if (r := speedup(run, fast, base, dtype, n, d)) is not None
+    ]
+
+
+def _span(values):
+    low, high = min(values), max(values)
+    return f"{low:,}" if low == high else f"{low:,} to {high:,}"
+
+
+def _where(cells, dtypes):
+    """``at 10,000 x 1 (float32)``, or the ranges of n and d the cells lie in."""
+    ns, ds = {n for _, _, n, _ in cells}, {d for _, _, _, d in cells}
+    if len(cells) == 1:
+        _, dtype, n, d = cells[0]
+        return f"at {n:,} x {d:,}" + (f" ({dtype})" if len(dtypes) > 1 else "")
+    return f"with n from {_span(ns)} and d from {_span(ds)}"
+
+
+def _at(cell, dtypes):
+    ratio, dtype, n, d = cell
+    where = f" ({dtype})" if len(dtypes) > 1 else ""
+    return f"{fmt_ratio(ratio, 'x')} at {n:,} x {d:,}{where}"
+
+
+def _against(run, fast, base=VECTORIZED):
+    """Where ``fast`` wins and loses against ``base``, over every dtype: the
+    tally, the notebook's example, and the cells of the smaller side with its
+    extreme (or the least margin, where one side has every cell)."""
+    found = _ratios(run, fast, base)
+    if not found:
         return None
-    example = speedup(run, impl, base, DTYPE, 20, 3)
+    dtypes = list(dict.fromkeys(dtype for _, dtype, _, _ in found))
+    faster = [c for c in found if c[0].sign == 1]
+    slower = [c for c in found if c[0].sign == -1]
     text = (
-        f"`{impl}` against `{base}` ({DTYPE}): faster in {faster} of {cells} cells,"
-        f" slower in {slower}, a tie in {ties}"
+        f"`{fast}` against `{base}` ({' and '.join(dtypes)}): faster in"
+        f" {len(faster)} of {len(found)} cells, slower in {len(slower)}, a tie in"
+        f" {len(found) - len(faster) - len(slower)}"
         + ("" if has_intervals(run) else " (by medians alone: no intervals)")
     )
-    if example is not None:
-        text += f"; at the notebook's 20 x 3, {fmt_ratio(example, 'x')}"
+    examples = [c for c in found if c[2:] == (20, 3)]
+    if examples:
+        shown = [
+            fmt_ratio(r, "x") + (f" ({dt})" if len(dtypes) > 1 else "")
+            for r, dt, _, _ in examples
+        ]
+        text += f"; at the notebook's 20 x 3, {' and '.join(shown)}"
+    if faster and slower:
+        fewer, word = (
+            (faster, "faster")
+            if len(faster) < len(slower)
+            else (
+                slower,
+                "slower",
+            )
+        )
+        extreme = (max if word == "faster" else min)(fewer, key=lambda c: c[0])
+        bound = "up to" if word == "faster" else "down to"
+        text += f"; {word} only {_where(fewer, dtypes)}, {bound} {_at(extreme, dtypes)}"
+    elif faster or slower:
+        side = faster or slower
+        least = (min if faster else max)(side, key=lambda c: c[0])
+        text += f"; by the least margin, {_at(least, dtypes)}"
     return text + "."
 
 
@@ -148,13 +211,12 @@ def _compile(run):
 
 
 def findings(run, costs):
-    """The sentences this run supports, in the order of the README's lesson."""
+    """The sentences this run supports, the most telling first."""
     found = [
-        _interpreter(costs),
-        _against(run, LOOP),
-        _against(run, OURS),
+        *(_against(run, fast, base) for fast, base in WHERE_FINDINGS),
         _peers(run),
         _winners(run),
+        _interpreter(costs),
         _roofline(run),
         _temporaries(run),
         _compile(run),
@@ -162,10 +224,27 @@ def findings(run, costs):
     return [f for f in found if f]
 
 
-def render_findings(run, costs, level):
-    """The findings as a list under a heading that names the run."""
-    items = findings(run, costs)
-    intro = f"In this run (preset `{run.preset}`, {run.date}):"
+def render_findings(run, costs, level, most=None):
+    """The findings as a list under a heading that names the run.
+
+    Parameters
+    ----------
+    run : bench.report.model.Run
+    costs : list
+        The run's cost model (``bench.report.costs.cost_model``).
+    level : int
+        The heading's level.
+    most : int, optional
+        Show only the first ``most`` findings (the README: ``FRONT_PAGE``).
+
+    Returns
+    -------
+    str
+    """
+    items = findings(run, costs)[:most]
+    cpu = dict(run.environment).get("CPU", UNKNOWN)
+    where = "" if cpu == UNKNOWN else f", on {cpu}"
+    intro = f"In this run (preset `{run.preset}`, {run.date}{where}):"
     if not items:
         intro += " nothing to report; the run lacks the rows the findings read."
     return "\n\n".join(

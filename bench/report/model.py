@@ -121,6 +121,9 @@ class Run:
     caches : tuple of dict
         The CPU's data caches as the run recorded them
         (``bench.environment.cpu_caches``); empty for older runs.
+    retimed : tuple of dict
+        The cases re-timed after the run because one pass had set their interval
+        (``bench/retime.py``): impl, dtype, n, d, pass, off_by.
     impls, references, dtypes : tuple of str
         In display order: ``kernels.DECLARED`` order, then unknown names
         alphabetically; references in ``common.KNOWN_REFERENCES`` order;
@@ -134,6 +137,7 @@ class Run:
     preset: str
     date: str
     caches: tuple = ()
+    retimed: tuple = ()
     impls: tuple = field(init=False)
     references: tuple = field(init=False)
     dtypes: tuple = field(init=False)
@@ -332,6 +336,7 @@ def parse_run(data, path):
         preset=or_unknown(preset),
         date=run_date(data),
         caches=_caches(data),
+        retimed=tuple(meta.get("retimed") or ()) if isinstance(meta, dict) else (),
     )
 
 

@@ -1,0 +1,132 @@
+"""Cases whose interval is set by one pass, and passes disturbed in many cases.
+
+A neighbour that slows the machine for a while lands in one pass of the grid; the
+bootstrap interval of a case with few passes can then reach out to that pass alone,
+and turn a clear verdict into a tie. This module finds such cases from the
+per-pass medians a run kept (``bench/passes.py``, in pass order):
+
+- a case is *set by one pass* when its most deviant pass lies more than
+  ``OUTLIER`` (20 %) from the median of the other passes, while those others agree
+  within half that deviation;
+- a pass is *disturbed* when it is such an outlier in at least ``MANY`` cases
+  (three, and 5 % of the cases that kept passes): the machine, not the code.
+
+The report lists both, so that a wide interval is read for what it is.
+"""
+
+from collections import Counter
+from typing import NamedTuple
+
+import numpy as np
+
+from bench.report.formatting import heading, md_table
+from bench.report.intervals import MIN_PASSES
+
+OUTLIER = 0.20
+MANY = 3
+MANY_SHARE = 0.05
+
+
+class OnePass(NamedTuple):
+    """A case whose interval one pass sets: ``pass_no`` (1-based) lies
+    ``deviation`` (signed, relative) from the median of the others."""
+
+    impl: str
+    dtype: str
+    n: int
+    d: int
+    pass_no: int
+    deviation: float
+
+
+def one_pass_outlier(samples):
+    """``(pass index, signed deviation)`` of a pass that alone sets the spread of
+    ``samples``, or None."""
+    x = np.asarray(samples, dtype=float)
+    if x.size < MIN_PASSES:
+        return None
+    for j in np.argsort(-np.abs(x - np.median(x)))[:1]:
+        rest = np.delete(x, j)
+        centre = np.median(rest)
+        deviation = (x[j] - centre) / centre
+        spread = (rest.max() - rest.min()) / centre
+        if abs(deviation) > OUTLIER and spread < abs(deviation) / 2:
+            return int(j), float(deviation)
+    return None
+
+
+def set_by_one_pass(run):
+    """Every case of ``run`` whose interval one pass sets, as ``OnePass``; and
+    how many cases kept enough passes to be judged."""
+    found, judged = [], 0
+    for (impl, dtype, n, d), t in sorted(run.timings.items()):
+        if t.samples is None or len(t.samples) < MIN_PASSES:
+            continue
+        judged += 1
+        hit = one_pass_outlier(t.samples)
+        if hit is not None:
+            found.append(OnePass(impl, dtype, n, d, hit[0] + 1, hit[1]))
+    return found, judged
+
+
+def disturbed_passes(found, judged):
+    """``{pass_no: cases}`` for the passes that are outliers in many cases."""
+    counts = Counter(c.pass_no for c in found)
+    floor = max(MANY, MANY_SHARE * judged)
+    return {p: k for p, k in sorted(counts.items()) if k >= floor}
+
+
+NOTE = (
+    "A case is listed when its most deviant pass lies more than 20 % from the median"
+    " of its other passes while those agree within half that: its interval is then"
+    " that one pass's, not the code's. A pass that is such an outlier in many cases"
+    " at once (at least 3, and 5 % of the cases) was disturbed as a whole."
+)
+SHOWN = 25
+
+
+def render_disturbed(run, level):
+    """The section, or an empty string for a run without per-pass medians."""
+    found, judged = set_by_one_pass(run)
+    if not judged:
+        return ""
+    passes = disturbed_passes(found, judged)
+    if not found:
+        summary = (
+            f"No case of the {judged} with passes has its interval set by one pass."
+        )
+    else:
+        summary = f"{len(found)} of {judged} cases have their interval set by one pass."
+        if passes:
+            summary += (
+                " Disturbed passes: "
+                + ", ".join(f"pass {p} (in {k} cases)" for p, k in passes.items())
+                + "."
+            )
+    if run.retimed:
+        summary += (
+            f" After the run, {len(run.retimed)} case(s) one pass had set were timed"
+            " again, all their passes (`bench/retime.py`); the tables show the new"
+            " timings, and this list what remains."
+        )
+    parts = [heading(level, "Cases whose interval one pass sets"), NOTE, summary]
+    if found:
+        worst = sorted(found, key=lambda c: -abs(c.deviation))[:SHOWN]
+        rows = [
+            [
+                c.dtype,
+                c.impl,
+                f"{c.n:,} x {c.d:,}",
+                str(c.pass_no),
+                f"{100 * c.deviation:+.0f} %",
+            ]
+            for c in worst
+        ]
+        parts.append(
+            md_table(
+                ["dtype", "implementation", "n x d", "pass", "off by"], rows, "lllrr"
+            )
+        )
+        if len(found) > SHOWN:
+            parts.append(f"({len(found) - SHOWN} more, less far off, not shown.)")
+    return "\n\n".join(parts)

@@ -1,0 +1,77 @@
+"""The two harnesses side by side: pyperf's median of each case against
+pytest-benchmark's, from the same allocator state (``bench/allocator.py``).
+
+pyperf times each case in fresh worker processes; pytest-benchmark in one long
+process, in passes. With the allocator's thresholds fixed in both, the same case
+should take the same time under either: every case that differs by more than
+``AGREE`` (10 %) is listed with the ratio, and every speedup pair whose verdict
+(which one is faster) the two harnesses reverse is named.
+"""
+
+from bench.report.comparisons import speedup_pairs
+from bench.report.formatting import fmt_sig, heading, md_table
+
+AGREE = 0.10
+SHOWN = 30
+
+
+def harness_ratios(run, medians):
+    """``{(impl, dtype, n, d): pyperf median / pytest-benchmark median}`` over the
+    cases both timed."""
+    out = {}
+    for (impl, dtype, n, d), seconds in medians.items():
+        t = run.median(impl, dtype, n, d)
+        if t is not None and t > 0:
+            out[(impl, dtype, n, d)] = seconds / t
+    return out
+
+
+def reversed_verdicts(run, medians):
+    """``[(a, b, dtype, n, d)]`` where pyperf and pytest-benchmark disagree on
+    which of a speedup pair is faster."""
+    out = []
+    impls = sorted({k[0] for k in medians}, key=list(run.impls).index)
+    for a, b in speedup_pairs([i for i in run.impls if i in impls]):
+        for (impl, dtype, n, d), ta in medians.items():
+            tb = medians.get((b, dtype, n, d)) if impl == a else None
+            ra, rb = run.median(a, dtype, n, d), run.median(b, dtype, n, d)
+            if tb is None or ra is None or rb is None:
+                continue
+            if (ta < tb) != (ra < rb):
+                out.append((a, b, dtype, n, d))
+    return out
+
+
+def render_harnesses(run, medians, level):
+    """The comparison section (for ``pyperf.md``); empty when no case is shared."""
+    ratios = harness_ratios(run, medians)
+    if not ratios:
+        return ""
+    off = {k: r for k, r in ratios.items() if abs(r - 1) > AGREE}
+    flips = reversed_verdicts(run, medians)
+    share = 100 * (len(ratios) - len(off)) / len(ratios)
+    parts = [
+        heading(level, "pyperf against pytest-benchmark"),
+        f"pyperf's median of each case over the median of the same case in"
+        f" `{run.source}` (pytest-benchmark, preset {run.preset}): {len(ratios)}"
+        f" cases in common, {len(ratios) - len(off)} ({share:.0f} %) within"
+        f" {100 * AGREE:.0f} %.",
+        "Verdicts reversed between the two harnesses: "
+        + (
+            "; ".join(f"{a} vs {b} at {n:,} x {d:,} {dt}" for a, b, dt, n, d in flips)
+            if flips
+            else "none."
+        ),
+    ]
+    if off:
+        worst = sorted(off.items(), key=lambda kv: -abs(kv[1] - 1))[:SHOWN]
+        rows = [
+            [dt, impl, f"{n:,} x {d:,}", f"{fmt_sig(r)}x"]
+            for (impl, dt, n, d), r in worst
+        ]
+        parts.append(
+            md_table(
+                ["dtype", "implementation", "n x d", "pyperf / pytest"], rows, "lllr"
+            )
+        )
+    return "\n\n".join(parts)

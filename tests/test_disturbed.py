@@ -1,0 +1,109 @@
+"""Cases whose interval one pass sets, disturbed passes, and their re-timing.
+
+What this module proves
+-----------------------
+- A case whose passes agree but for one far-off pass is listed, with that pass;
+  a case whose passes all scatter, or agree, is not.
+- A pass that is such an outlier in many cases at once is named as disturbed.
+- ``python -m bench run``'s re-timing selects every pass of exactly those cases
+  (the ``-k`` expression), puts the new entries in the JSON in place of the old
+  ones, records what it re-timed, and the report says so.
+"""
+
+import json
+
+import pytest
+from test_report import bench_json, with_passes
+
+from bench import retime
+from bench.report import model
+from bench.report.disturbed import (
+    disturbed_passes,
+    one_pass_outlier,
+    render_disturbed,
+    set_by_one_pass,
+)
+
+
+@pytest.mark.parametrize(
+    ("samples", "expected"),
+    [
+        ([1.0, 1.01, 0.99, 1.0, 1.5], (4, 0.5)),
+        ([32.0, 1.0, 1.02, 0.98, 1.0], (0, 31.0)),
+        ([1.0, 1.3, 0.7, 1.6, 0.5], None),  # all scatter: the machine, not one pass
+        ([1.0, 1.01, 0.99, 1.0, 1.02], None),
+        ([1.0, 5.0], None),  # too few passes to judge
+    ],
+)
+def test_one_far_off_pass_is_found(samples, expected):
+    found = one_pass_outlier(samples)
+    if expected is None:
+        assert found is None
+    else:
+        assert found[0] == expected[0]
+        assert found[1] == pytest.approx(expected[1], rel=0.02)
+
+
+def _run_with_bad_pass(cases_hit, bad_pass=1):
+    times = {("numpy", n, 10): 1e-3 * n for n in (10, 100, 1000, 10_000, 100_000)}
+    times.update({("numba", n, 10): 5e-4 * n for n in (10, 100, 1000, 10_000, 100_000)})
+    doc = with_passes(bench_json(times), spread=0.01)
+    hit = 0
+    for entry in doc["benchmarks"]:
+        if hit < cases_hit and "loopbench" in entry:
+            entry["loopbench"]["pass_medians"][bad_pass - 1] *= 3
+            hit += 1
+    return doc
+
+
+def test_a_pass_far_off_in_many_cases_is_disturbed():
+    run = model.parse_run(_run_with_bad_pass(6), "x.json")
+    found, judged = set_by_one_pass(run)
+    assert judged == 10
+    assert len(found) == 6
+    assert {c.pass_no for c in found} == {1}
+    assert disturbed_passes(found, judged) == {1: 6}
+    text = render_disturbed(run, 2)
+    assert "6 of 10 cases have their interval set by one pass" in text
+    assert "Disturbed passes: pass 1 (in 6 cases)" in text
+
+
+def test_the_expression_selects_every_pass_of_the_cases():
+    expr = retime.select_expression(
+        ["test_step[numba-n10000-d100]", "test_reference[x_sum-n10-d1-float32]"]
+    )
+    assert expr == (
+        "test_step[numba-n10000-d100-pass or test_reference[x_sum-n10-d1-float32-pass"
+    )
+
+
+def test_retiming_replaces_the_cases_and_records_them(tmp_path, monkeypatch):
+    path = tmp_path / "bench.json"
+    path.write_text(json.dumps(_run_with_bad_pass(1)))
+    fresh = with_passes(bench_json({("numpy", 10, 10): 1e-2}), spread=0.01)
+    calls = []
+
+    def fake_pytest(cmd, cwd):
+        calls.append(cmd)
+        out = next(a for a in cmd if a.startswith("--benchmark-json="))
+        with open(out.split("=", 1)[1], "w") as f:
+            json.dump(fresh, f)
+        return 0
+
+    monkeypatch.setattr(retime.subprocess, "call", fake_pytest)
+    assert retime.retime(path, ["--preset=quick"], tmp_path) == 1
+    (cmd,) = calls
+    assert cmd[cmd.index("-k") + 1] == "test_step[numpy-n10-d10-pass"
+    data = json.loads(path.read_text())
+    (entry,) = [
+        b
+        for b in data["benchmarks"]
+        if b["extra_info"]["n_samples"] == 10 and b["extra_info"]["impl"] == "numpy"
+    ]
+    assert (
+        entry["loopbench"]["pass_medians"]
+        == fresh["benchmarks"][0]["loopbench"]["pass_medians"]
+    )
+    assert data["loopbench"]["retimed"][0]["impl"] == "numpy"
+    run = model.load_run(path)
+    assert "1 case(s) one pass had set were timed again" in render_disturbed(run, 2)

@@ -1,0 +1,50 @@
+"""pyperf against pytest-benchmark, case by case (``bench/report/harnesses.py``).
+
+What this module proves
+-----------------------
+- Every case both harnesses timed gets the ratio of their medians; those more than
+  10 % apart are listed, the others counted as agreeing.
+- A speedup pair whose faster member the two harnesses disagree on is named as a
+  reversed verdict; none is named where they agree.
+"""
+
+import pytest
+from test_report import bench_json
+
+from bench.report import model
+from bench.report.harnesses import harness_ratios, render_harnesses, reversed_verdicts
+
+
+@pytest.fixture
+def run():
+    times = {("numpy", 1000, 10): 100e-6, ("numba", 1000, 10): 80e-6}
+    times |= {("numpy", 10, 1): 10e-6, ("numba", 10, 1): 2e-6}
+    return model.parse_run(bench_json(times), "bench.json")
+
+
+def test_ratios_and_a_reversed_verdict(run):
+    medians = {
+        ("numpy", "float64", 1000, 10): 70e-6,  # 0.7x: pyperf finds numpy faster
+        ("numba", "float64", 1000, 10): 82e-6,
+        ("numpy", "float64", 10, 1): 10.5e-6,
+        ("numba", "float64", 10, 1): 2e-6,
+    }
+    ratios = harness_ratios(run, medians)
+    assert ratios[("numpy", "float64", 1000, 10)] == pytest.approx(0.7)
+    assert reversed_verdicts(run, medians) == [("numba", "numpy", "float64", 1000, 10)]
+    text = render_harnesses(run, medians, 2)
+    assert "4 cases in common, 3 (75 %) within 10 %" in text
+    assert "numba vs numpy at 1,000 x 10 float64" in text
+    assert "| float64 | numpy          | 1,000 x 10 |          0.700x |" in text
+
+
+def test_agreeing_harnesses_reverse_nothing(run):
+    medians = {
+        (i, "float64", n, d): run.median(i, "float64", n, d) * 1.02
+        for i, n, d in (("numpy", 1000, 10), ("numba", 1000, 10))
+    }
+    assert reversed_verdicts(run, medians) == []
+    assert "Verdicts reversed between the two harnesses: none." in render_harnesses(
+        run, medians, 2
+    )
+    assert render_harnesses(run, {}, 2) == ""
