@@ -63,16 +63,20 @@ $(CUDA_STAMP): $(STAMP)
 # The quick grid under pyperf, one JSON per implementation -> results/pyperf/
 bench-pyperf: $(STAMP)
 	$(PY) -m bench pyperf --preset quick --fast
+	# the steps that allocate per call, in glibc's default state too -> results/pyperf-default/
+	$(PY) -m bench pyperf --preset quick --fast --malloc default \
+		--impl numpy jax torch torch_compile
 	$(PY) -m pyperf compare_to results/pyperf/numpy.json results/pyperf/numba.json --table
 
 # Regenerate results/full's tables and the README's report blocks from the JSON
 readme: $(STAMP)
-	$(PY) -m bench report --input results/full/bench.json --pyperf results/pyperf \
-		--readme README.md
+	$(PY) -m bench report --input results/full/bench.json \
+		--pyperf results/pyperf results/pyperf-default --readme README.md
 
-# Execute the lesson notebook on this machine -> results/lesson/lesson.html
+# Execute the lesson notebook on this machine -> results/lesson/lesson.html and
+# lesson/lesson.ipynb, the executed notebook committed from the reference machine
 lesson: $(LESSON_STAMP)
-	$(PY) -m lesson --out results/lesson/lesson.html
+	$(PY) -m lesson --out results/lesson/lesson.html --ipynb lesson/lesson.ipynb
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .benchmarks

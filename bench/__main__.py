@@ -4,6 +4,7 @@ python -m bench run --size NxD [--size NxD ...] [--dtype float64|float32 ...]
                     [--impl NAME ...] [--out DIR]
 python -m bench run [--preset quick|full|gpu] [--out DIR] [-- PYTEST_ARGS...]
 python -m bench pyperf [--preset quick|full] [--fast] [--impl NAME ...]
+                       [--malloc fixed|default]
 python -m bench report [--input JSON] [--out DIR] [--pyperf DIR_OR_FILE ...]
                        [--readme README.md] [--no-plots]
 python -m bench gpu [--driver]
@@ -143,6 +144,14 @@ def main(argv=None):
         default=None,
         help="implementations to time, e.g. --impl numpy numba (default: all)",
     )
+    perf.add_argument(
+        "--malloc",
+        choices=("fixed", "default"),
+        default="fixed",
+        help="allocator state of the workers (bench/allocator.py), e.g. --malloc"
+        " default: glibc as it starts, temporaries faulted in at every call;"
+        " writes to results/pyperf-default/",
+    )
     rep = sub.add_parser(
         "report",
         help="tables and plots from a benchmark JSON",
@@ -227,7 +236,7 @@ def main(argv=None):
     if args.command == "pyperf":
         from bench.run import run_pyperf
 
-        return run_pyperf(args.preset, args.out, args.fast, args.impl)
+        return run_pyperf(args.preset, args.out, args.fast, args.impl, args.malloc)
     if args.command == "report":
         return run_cli(args)
     if args.command == "gpu":

@@ -16,19 +16,19 @@ fixes the state when it starts (``apply``):
   then live in the heap and are reused from call to call, as in a long-running
   training loop, whatever ran before.
 - ``default`` (``LOOPBENCH_MALLOC=default``): glibc as it starts, thresholds moving
-  with the process's history; for comparison only.
+  with the process's history. pyperf's fresh worker processes in this state fault
+  NumPy's temporaries in at every call, as a short program does:
+  ``python -m bench pyperf --malloc default`` measures that cost (``make
+  bench-pyperf`` does, for the implementations that allocate per call), and the
+  report sets it against the fixed state, in the same harness.
 
-What the temporaries cost when they are faulted in at every call is measured apart,
-in the fixed state, by the reference row ``numpy_faults`` (``faulting``): NumPy's
-step with the mmap threshold at glibc's starting 128 KiB while it is timed. On a
-platform without glibc nothing is set, and the record says so.
+On a platform without glibc nothing is set, and the record says so.
 """
 
 import ctypes
 import ctypes.util
 import os
 import platform
-from contextlib import contextmanager
 from functools import cache
 
 STATE_ENV = "LOOPBENCH_MALLOC"
@@ -36,7 +36,6 @@ STATES = ("fixed", "default")
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
 FIXED_MMAP_THRESHOLD = 32 * 1024 * 1024
 FIXED_TRIM_THRESHOLD = 128 * 1024 * 1024
-START_MMAP_THRESHOLD = 128 * 1024  # glibc's initial value
 THP = "/sys/kernel/mm/transparent_hugepage/enabled"
 
 
@@ -81,24 +80,6 @@ def apply(state=None):
         _mallopt(M_TRIM_THRESHOLD, FIXED_TRIM_THRESHOLD)
     _applied["state"] = state if _libc() is not None else None
     return describe()
-
-
-@contextmanager
-def faulting():
-    """While inside, temporaries above 128 KiB are mapped afresh (and
-    page-faulted in) at every call, as in a process that has not yet freed a large
-    block: the mmap threshold is glibc's starting value, and the heap is trimmed
-    once on entry, so that no free memory there serves them. A no-op where the
-    state is not ``fixed``."""
-    if _applied["state"] != "fixed":
-        yield
-        return
-    _mallopt(M_MMAP_THRESHOLD, START_MMAP_THRESHOLD)
-    _libc().malloc_trim(0)
-    try:
-        yield
-    finally:
-        _mallopt(M_MMAP_THRESHOLD, FIXED_MMAP_THRESHOLD)
 
 
 def describe():

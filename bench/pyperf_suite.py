@@ -35,7 +35,7 @@ def time_step(loops, impl, n, d, dtype):
 
 
 def _forward_args(cmd, args):
-    cmd.extend(["--impl", args.impl, "--preset", args.preset])
+    cmd.extend(["--impl", args.impl, "--preset", args.preset, "--malloc", args.malloc])
 
 
 def main():
@@ -46,13 +46,16 @@ def main():
         "--impl", required=True, choices=list(IMPLEMENTATIONS)
     )
     runner.argparser.add_argument("--preset", default=None)
+    runner.argparser.add_argument(
+        "--malloc", choices=allocator.STATES, default="fixed", help="bench/allocator.py"
+    )
     args = runner.parse_args()
     args.preset = get_preset(args.preset).name
     # Thread settings reach the worker processes, whatever the command line said.
     inherited = set(args.inherit_environ or ())
     args.inherit_environ = sorted(inherited | set(TIMING_ENVIRON))
     limit_blas_threads()
-    allocator.apply()  # in every worker: this runs again in each
+    allocator.apply(args.malloc)  # in every worker: this runs again in each
     env = describe()
     runner.metadata.update(
         {

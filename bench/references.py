@@ -7,13 +7,9 @@
   stream), for comparison with what a user would write.
 - ``stream_one`` and ``stream_all``: the roofline, a compiled load-only stream over
   ``X`` on one thread and on all of Numba's (``bench/stream.py``). ``bytes(X) /
-  time`` of these is the fastest any step can read ``X``; the report gives every
+  time`` of these is the rate at which memory gives up ``X`` once ``X`` is large
+  (at small sizes their fixed cost dominates); the report gives every
   implementation's rate as a share of it.
-
-- ``numpy_faults``: NumPy's step with its temporaries page-faulted in at every
-  call (``bench.allocator.faulting``), as in a fresh process: what allocating per
-  call costs when the memory is not reused. Every other case runs with the
-  temporaries reused (the fixed allocator state, ``bench/allocator.py``).
 
 These are not implementations of the contract (no argument checks, no error
 messages), so they are not in ``kernels.IMPLEMENTATIONS``. scikit-learn comes with
@@ -23,7 +19,6 @@ the ``test`` extra; without it the ``sklearn`` cases are skipped, with that reas
 import numpy as np
 
 from bench.stream import stream_all, stream_one
-from kernels import IMPLEMENTATIONS
 
 try:
     from sklearn._loss.loss import HalfBinomialLoss
@@ -58,17 +53,8 @@ def stream_all_ref(w, b, X, y, lr):
     return stream_all(X)
 
 
-def numpy_faults(w, b, X, y, lr):
-    """NumPy's step; timed inside ``bench.allocator.faulting`` (``FAULTING``)."""
-    return IMPLEMENTATIONS["numpy"].step(w, b, X, y, lr)
-
-
-# The reference rows timed with their temporaries faulted in at every call
-FAULTING = ("numpy_faults",)
-
 REFERENCES = {
     "sklearn": sklearn_step,
-    "numpy_faults": numpy_faults,
     "x_sum": x_sum,
     "stream_one": stream_one_ref,
     "stream_all": stream_all_ref,

@@ -24,6 +24,7 @@ from bench.grid import (
 from bench.report.answer import print_answer
 from bench.report.cli import report_after_run
 from bench.retime import retime
+from kernels import IMPLEMENTATIONS, trait
 from kernels._gpu import why_no_gpu
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,12 +148,14 @@ def run_pytest_benchmark(
             os.unlink(tmp)
 
 
-def run_pyperf(preset_name=None, out_dir=None, fast=False, impls=None):
+def run_pyperf(preset_name=None, out_dir=None, fast=False, impls=None, malloc="fixed"):
     """Run ``bench/pyperf_suite.py`` once per implementation.
 
     Each implementation's JSON goes to ``<out_dir>/<impl>.json`` (default
-    ``results/pyperf/``), written to a temporary file first and renamed into place
-    when its run completes, so an interrupted run never leaves half a file.
+    ``results/pyperf/``, or ``results/pyperf-default/`` for ``malloc="default"``,
+    the allocator state of ``bench/allocator.py``), written to a temporary file
+    first and renamed into place when its run completes, so an interrupted run
+    never leaves half a file.
 
     Returns
     -------
@@ -161,18 +164,23 @@ def run_pyperf(preset_name=None, out_dir=None, fast=False, impls=None):
     """
     preset = get_preset(preset_name)
     impls = impls or preset.implementations()
+    missing = [i for i in impls if i not in IMPLEMENTATIONS and not trait(i, "device")]
+    if missing:
+        print(f"pyperf: not available here, skipped: {', '.join(missing)}")
+        impls = [i for i in impls if i not in missing]
     no_gpu = why_no_gpu() if any(i in DEVICE_IMPLEMENTATIONS for i in impls) else None
     if no_gpu:
         print(f"pyperf of {', '.join(impls)} needs a GPU; none here: {no_gpu}")
         return 1
-    out_dir = Path(out_dir) if out_dir else RESULTS / "pyperf"
+    folder = "pyperf" if malloc == "fixed" else f"pyperf-{malloc}"
+    out_dir = Path(out_dir) if out_dir else RESULTS / folder
     out_dir.mkdir(parents=True, exist_ok=True)
     for impl in impls:
         final = out_dir / f"{impl}.json"
         tmp = out_dir / f".{impl}.json.partial"
         tmp.unlink(missing_ok=True)
         cmd = [sys.executable, "-m", "bench.pyperf_suite", "--impl", impl]
-        cmd += ["--preset", preset.name, "-o", str(tmp)]
+        cmd += ["--preset", preset.name, "--malloc", malloc, "-o", str(tmp)]
         cmd += ["--fast"] if fast else []
         print(
             f"== pyperf: {impl} ({preset.name}{', fast' if fast else ''})", flush=True

@@ -4,14 +4,12 @@ They share each group's data and settings with ``test_step``, so the report can 
 numba's time next to scikit-learn's and next to the time to read ``X`` once.
 """
 
-from contextlib import nullcontext
 from functools import partial
 
 import pytest
 
-from bench.allocator import faulting
 from bench.grid import LEARNING_RATE, WARMUP_ITERATIONS, problem
-from bench.references import FAULTING, REFERENCES, unavailable
+from bench.references import REFERENCES, unavailable
 from bench.test_step import record_case
 
 
@@ -25,5 +23,4 @@ def test_reference(benchmark, ref_case, preset):
     if ref_case.pass_no in (None, 1):
         func(*args)
     record_case(benchmark, ref_case, preset, X, partial(func, *args), reference=True)
-    with faulting() if ref_case.impl in FAULTING else nullcontext():
-        benchmark(func, *args)
+    benchmark(func, *args)

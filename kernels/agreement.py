@@ -4,7 +4,7 @@ The test suite (``tests/conftest.py``'s ``agree`` fixture) and the lesson notebo
 (``lesson/lesson.md``, where the reader's own step is checked against the
 registered ones) use the same logic, so it lives here, once.
 
-Relative tolerances are the contract's (``shared/DESIGN.md``). Absolute tolerances
+Relative tolerances are the contract's (``docs/design.md``). Absolute tolerances
 are a fraction of the size of the *terms* an output is made of (``step_scales``):
 implementations sum in different orders, and float32 input is accumulated in
 float32 by NumPy but in float64 by Numba and Python, so an output that cancels to

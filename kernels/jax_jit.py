@@ -41,6 +41,8 @@ import numpy as np
 from kernels._contract import epoch_loop, public_step, public_train
 from kernels._threads import threads_setting
 
+_XLA_CPUS = set()  # the CPUs XLA's pool was pinned to; empty: not pinned
+
 
 def _pin_xla_threads():
     """Set the thread setting for XLA if JAX is not imported yet; return a
@@ -52,8 +54,9 @@ def _pin_xla_threads():
     both cores of a 2-core machine, and ran twice as long under ``taskset -c 0``).
     XLA's CPU client sizes its thread pool from the CPU affinity when it is
     created, and its threads keep that affinity: so the calling thread is pinned to
-    N of its CPUs while JAX creates the client, and unpinned at once. Only XLA's
-    pool stays on those N CPUs; NumPy, Numba and PyTorch keep all of them.
+    N of its CPUs while JAX creates the client, and unpinned at once. XLA's pool
+    stays on those N CPUs, and each step's caller joins it there for the call
+    (``_on_xla_cpus``); NumPy, Numba and PyTorch keep all of them.
     """
     threads = threads_setting()
     if "jax" in sys.modules:
@@ -81,6 +84,7 @@ def _pin_xla_threads():
         finally:
             os.sched_setaffinity(0, mask)
         pinned = f", XLA's pool pinned to CPUs {sorted(cpus)} at its creation"
+        _XLA_CPUS.update(cpus)
     return f"{threads} (XLA_FLAGS={os.environ['XLA_FLAGS']!r}{pinned})"
 
 
@@ -135,8 +139,23 @@ def _step_xla(w, b, X, y, lr):
     return jnp.concatenate([w_new.astype(jnp.float64), tail])
 
 
+def _on_xla_cpus(call):
+    """Run ``call()`` with the calling thread on XLA's CPUs, as under ``taskset``:
+    handing the work to a pool thread on the other core and waking up when it is
+    done costs tens of microseconds a call; on the same core it does not."""
+    if not _XLA_CPUS:
+        return call()
+    mask = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, _XLA_CPUS)
+    try:
+        return call()
+    finally:
+        os.sched_setaffinity(0, mask)
+
+
 def _step(w, b, X, y, lr):
-    packed = np.asarray(jax.block_until_ready(_step_xla(w, b, X, y, lr)))
+    out = _on_xla_cpus(lambda: jax.block_until_ready(_step_xla(w, b, X, y, lr)))
+    packed = np.asarray(out)
     w_new = packed[:-3].astype(X.dtype)  # a new, writable array
     return w_new, float(packed[-3]), float(packed[-2]), bool(packed[-1])
 

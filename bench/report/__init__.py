@@ -18,6 +18,12 @@ runs side by side. One idea per module, and imports point one way, downwards
 ``sections``        the time, speedup, read-rate and memory tables, split narrow
 ``tables``          those tables' columns, and ``summary.csv``
 ``winners``         the win map: which implementation wins each cell
+``headline``        the README's headline table of comparisons
+``answer``          ``python -m bench run --size``: the answer for each size
+``predict``         ``python -m bench predict``: a size's predicted times
+``predictor``       the cost model with the caches, and its leave-one-out errors
+``disturbed``       cases whose interval one pass sets, disturbed passes
+``harnesses``       pyperf against pytest-benchmark; the two allocator states
 ``costs``           the cost models ``t0 + c n d`` and ``t0 + s n + c n d``
 ``crossovers``      where one implementation overtakes another
 ``compile_times``   first calls in a new process, and the calls to repay them

@@ -25,7 +25,7 @@ from bench.report.costs import cost_model, cost_model_csv
 from bench.report.crossovers import crossovers, crossovers_csv
 from bench.report.document import render_summary_md
 from bench.report.files import write_atomic
-from bench.report.harnesses import render_harnesses
+from bench.report.harnesses import render_allocation_cost, render_harnesses
 from bench.report.intervals import NO_INTERVAL, has_intervals
 from bench.report.model import Run, load_run
 from bench.report.predictor import predictors
@@ -108,8 +108,13 @@ def make_report(
         files[COMPILE_CSV] = compile_csv(run)
     if medians is not None:
         files[PYPERF_MD], files[PYPERF_CSV] = render_pyperf(medians)
-        if section := render_harnesses(run, medians, 2):
-            files[PYPERF_MD] = files[PYPERF_MD].rstrip("\n") + "\n\n" + section + "\n"
+        for section in (
+            render_harnesses(run, medians, 2),
+            render_allocation_cost(medians, 2),
+        ):
+            if section:
+                text = files[PYPERF_MD].rstrip("\n")
+                files[PYPERF_MD] = f"{text}\n\n{section}\n"
     report.written += [
         write_atomic(out_dir / name, text) for name, text in files.items()
     ]

@@ -25,9 +25,9 @@ Every number and every fact about the machine comes from the JSON, never from th
 machine running the report, and nothing depends on the clock: the same JSON gives
 byte-identical Markdown and CSV. ``--readme`` also replaces the text between
 each ``<!-- report:NAME:begin -->`` / ``<!-- report:NAME:end -->`` pair in that file
-(NAME: ``targets``, ``summary``, ``cost-model``, ``findings``, and ``win-map``
-where the README has that pair) with the same tables, and with what the run found
-in sentences (``bench/report/findings.py``).
+(NAME: ``targets``, ``summary``, ``cost-model``, ``findings``, ``win-map``,
+``headline``: those the README has) with the same tables, and with what the run
+found in sentences (``bench/report/findings.py``).
 
 This module is the command line; the report itself is ``bench.report.build``.
 """
@@ -96,8 +96,8 @@ def add_arguments(parser):
         type=Path,
         default=None,
         metavar="MARKDOWN",
-        help="replace the report:targets, report:summary, report:cost-model and"
-        " report:findings blocks of this file",
+        help="replace the report:NAME blocks this file has (targets, summary,"
+        " cost-model, findings, win-map, headline), e.g. --readme README.md",
     )
     parser.add_argument("--no-plots", action="store_true", help="tables only")
     return parser

@@ -53,8 +53,9 @@ KNOWN_DTYPES = ("float64", "float32")
 DASH = "\u2014"  # a cell that was not measured
 UNKNOWN = "unknown"  # a fact the JSON does not hold
 
-# README blocks the report rewrites: {name: (begin marker, end marker)}, in the
-# order they are replaced.
+# Blocks the report can write into a README, {name: (begin marker, end marker)};
+# a README holds those it shows (``bench/report/readme.py``: ``BLOCKS``), each as a
+# pair (one marker alone is an error).
 MARKERS = {
     "targets": ("<!-- report:targets:begin -->", "<!-- report:targets:end -->"),
     "summary": ("<!-- report:summary:begin -->", "<!-- report:summary:end -->"),
@@ -64,10 +65,9 @@ MARKERS = {
     ),
     "findings": ("<!-- report:findings:begin -->", "<!-- report:findings:end -->"),
 }
-# README blocks replaced only where the README has their markers: a README without
-# both markers of one simply does not show it (one marker alone is an error).
 OPTIONAL_MARKERS = {
     "win-map": ("<!-- report:win-map:begin -->", "<!-- report:win-map:end -->"),
+    "headline": ("<!-- report:headline:begin -->", "<!-- report:headline:end -->"),
 }
 
 # {key: (PNG file name, caption)}; bench/report/figures.py picks those a run allows

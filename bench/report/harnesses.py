@@ -30,8 +30,8 @@ def reversed_verdicts(run, medians):
     """``[(a, b, dtype, n, d)]`` where pyperf and pytest-benchmark disagree on
     which of a speedup pair is faster."""
     out = []
-    impls = sorted({k[0] for k in medians}, key=list(run.impls).index)
-    for a, b in speedup_pairs([i for i in run.impls if i in impls]):
+    timed = {k[0] for k in medians}
+    for a, b in speedup_pairs([i for i in run.impls if i in timed]):
         for (impl, dtype, n, d), ta in medians.items():
             tb = medians.get((b, dtype, n, d)) if impl == a else None
             ra, rb = run.median(a, dtype, n, d), run.median(b, dtype, n, d)
@@ -75,3 +75,41 @@ def render_harnesses(run, medians, level):
             )
         )
     return "\n\n".join(parts)
+
+
+def render_allocation_cost(medians, level):
+    """What the temporaries cost: each implementation pyperf timed in both
+    allocator states, the default state's time over the fixed one's, per case;
+    empty when no implementation was timed in both."""
+    from bench.report.pyperf_medians import DEFAULT_MALLOC
+
+    pairs = sorted(
+        (k, medians[(k[0] + DEFAULT_MALLOC, *k[1:])] / t)
+        for k, t in medians.items()
+        if (k[0] + DEFAULT_MALLOC, *k[1:]) in medians
+    )
+    if not pairs:
+        return ""
+    impls = list(dict.fromkeys(k[0] for k, _ in pairs))
+    sizes = sorted({(k[1], k[2], k[3]) for k, _ in pairs})
+    ratio = dict(pairs)
+    rows = [
+        [dt, f"{n:,} x {d:,}"]
+        + [
+            f"{fmt_sig(r)}x" if (r := ratio.get((i, dt, n, d))) is not None else "—"
+            for i in impls
+        ]
+        for dt, n, d in sizes
+    ]
+    return "\n\n".join(
+        [
+            heading(level, "What the temporaries cost: allocation and page faults"),
+            "Time per step with glibc's allocator as a fresh process starts it"
+            " (`python -m bench pyperf --malloc default`: each large temporary is"
+            " mapped afresh and page-faulted in at every call) over the time with the"
+            " thresholds fixed (`bench/allocator.py`: the temporaries reused from"
+            " call to call, as in every other table), both under pyperf. Above 1:"
+            " what allocating per call costs when the memory is not reused.",
+            md_table(["dtype", "n x d", *impls], rows, "ll" + "r" * len(impls)),
+        ]
+    )

@@ -13,6 +13,8 @@ from bench.report.formatting import fmt_cell, heading, md_tables, to_csv
 from bench.report.model import DISPLAY_ORDER, ordered
 
 PYPERF_NAME = re.compile(r"step n=(\d+) d=(\d+) (\w+)")
+# The name suffix of a step timed in glibc's default allocator state
+DEFAULT_MALLOC = " (glibc default)"
 
 
 def pyperf_files(sources):
@@ -69,7 +71,10 @@ def load_pyperf(paths):
             match = PYPERF_NAME.fullmatch(bench.get_name())
             if not match:
                 continue
-            impl = str(bench.get_metadata().get("loopbench_impl", path.stem))
+            meta = bench.get_metadata()
+            impl = str(meta.get("loopbench_impl", path.stem))
+            if meta.get("loopbench_allocator") == "default":
+                impl += DEFAULT_MALLOC  # the same step, the other allocator state
             n, d, dtype = int(match[1]), int(match[2]), match[3]
             medians[(impl, dtype, n, d)] = float(bench.median())
     if not medians:

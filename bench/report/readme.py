@@ -24,11 +24,7 @@ from bench.report.winners import render_win_map
 
 # Every block the report can write into a README: {name: (begin, end)}, in the
 # order they are replaced
-BLOCKS = {
-    **MARKERS,
-    **OPTIONAL_MARKERS,
-    "headline": ("<!-- report:headline:begin -->", "<!-- report:headline:end -->"),
-}
+BLOCKS = {**MARKERS, **OPTIONAL_MARKERS}
 
 
 def replace_between(text, begin, end, content, path):

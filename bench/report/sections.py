@@ -81,17 +81,20 @@ RATE_NOTE = (
 STREAM_RATE_NOTE = (
     "GB/s = bytes of X (n·d·itemsize) / median time: the rate at which a step reads"
     " X. The roofline is a compiled load-only stream over X (`bench/stream.py`):"
-    " `stream_one` on one thread, `stream_all` on all of Numba's threads. No step"
-    ' reads X faster than that, so "A / stream_one" ("A / stream_all" for a'
-    " threaded implementation) is the share of the memory rate A reaches: 100 %"
-    " means the step costs no more than reading X once. `x_sum` (`X.sum()`, a"
+    " `stream_one` on one thread, `stream_all` on all of Numba's threads."
+    ' "A / stream_one" ("A / stream_all" for a threaded implementation) is the'
+    " share of that rate A reaches: 100 % means the step costs no more than reading"
+    " X once. It is a ceiling only where reading X is the work: at small n·d the"
+    " stream's fixed cost (waking the threads, for `stream_all`) is most of its"
+    " time, and a step can read X faster there. `x_sum` (`X.sum()`, a"
     " pairwise sum) is NumPy's own pass over X, for comparison."
 )
 ALLOC_NOTE = (
     "The most memory one step held at once, in kB, above what it held before"
     " (tracemalloc, one untimed call per case; `bench/allocations.py`): its"
     " temporaries and its result. A step that allocates arrays of n values grows"
-    " with n; a fused loop needs only arrays of d values."
+    " with n; a serial fused loop needs only arrays of d values, and a threaded"
+    " one d values per chunk of rows, which grows with n."
 )
 UNSEEN_NOTE = (
     " {names}: {not_seen}, tracemalloc cannot see their allocations (their library"
