@@ -8,7 +8,7 @@ CUDA_STAMP := $(VENV)/.installed-cuda
 # the lesson extra (nbconvert for the HTML page), on top of the test install
 LESSON_STAMP := $(VENV)/.installed-lesson
 
-.PHONY: venv torch test bench bench-full bench-gpu bench-pyperf readme lesson clean
+.PHONY: venv torch order-check test bench bench-full bench-gpu bench-pyperf readme lesson clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,16 @@ bench-pyperf: $(STAMP)
 	$(PY) -m bench pyperf --preset quick --fast --malloc default \
 		--impl numpy jax torch torch_compile
 	$(PY) -m pyperf compare_to results/pyperf/numpy.json results/pyperf/numba.json --table
+
+# Order check: a few cases timed alone, each size in a fresh process of its own,
+# against the same cases inside the quick grid (make bench first) ->
+# results/order-check/compare.md. With the allocator state fixed
+# (bench/allocator.py) the two should agree within 10 %.
+ORDER_SIZES := --size 100000x1 --size 100000x10 --size 10000x100
+order-check: $(STAMP)
+	$(PY) -m bench run $(ORDER_SIZES) --out results/order-check -- -k "not test_first_call"
+	$(PY) -m bench compare results/quick/bench.json results/order-check/bench.json \
+		--out results/order-check/compare.md
 
 # Regenerate results/full's tables and the README's report blocks from the JSON
 readme: $(STAMP)
