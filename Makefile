@@ -64,8 +64,9 @@ $(CUDA_STAMP): $(STAMP)
 bench-pyperf: $(STAMP)
 	$(PY) -m bench pyperf --preset quick --fast
 	# the steps that allocate per call, in glibc's default state too -> results/pyperf-default/
-	$(PY) -m bench pyperf --preset quick --fast --malloc default \
-		--impl numpy jax torch torch_compile
+	# (not torch_compile: its fused loops make few temporaries, and each of pyperf's
+	# worker processes would compile it again, minutes in all)
+	$(PY) -m bench pyperf --preset quick --fast --malloc default --impl numpy jax torch
 	$(PY) -m pyperf compare_to results/pyperf/numpy.json results/pyperf/numba.json --table
 
 # Order check: a few cases timed alone, each size in a fresh process of its own,

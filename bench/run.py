@@ -17,6 +17,7 @@ import pytest
 
 from bench.grid import (
     DEVICE_IMPLEMENTATIONS,
+    cases,
     custom_preset,
     get_preset,
     sizes_option,
@@ -142,6 +143,12 @@ def run_pytest_benchmark(
         code = report_after_run(final)
         if sizes:
             print_answer(final)
+            for case in cases(preset):
+                if case.skip_reason:
+                    print(
+                        f"  skipped: {case.impl} at {case.n:,} x {case.d:,}"
+                        f" {case.dtype}: {case.skip_reason}"
+                    )
         return code, final
     finally:
         if os.path.exists(tmp):

@@ -686,18 +686,20 @@ def test_committed_tables_and_readme_match_their_json(tmp_path):
     make_report(
         REFERENCE / "bench.json",
         out,
-        pyperf=[ROOT / "results" / "pyperf"],
+        pyperf=[ROOT / "results" / "pyperf", ROOT / "results" / "pyperf-default"],
         readme=readme,
         plots=False,
     )
     for name in REFERENCE_FILES:
         assert (out / name).read_bytes() == (REFERENCE / name).read_bytes(), (
             f"results/full/{name} is stale: run `python -m bench report --input"
-            " results/full/bench.json --pyperf results/pyperf --readme README.md`"
+            " results/full/bench.json --pyperf results/pyperf results/pyperf-default"
+            " --readme README.md` (make readme)"
         )
     assert readme.read_bytes() == (ROOT / "README.md").read_bytes(), (
         "README.md's report blocks are stale: run `python -m bench report --input"
-        " results/full/bench.json --pyperf results/pyperf --readme README.md`"
+        " results/full/bench.json --pyperf results/pyperf results/pyperf-default"
+        " --readme README.md` (make readme)"
     )
 
 
