@@ -47,14 +47,13 @@ print("numba_cuda" in kernels.IMPLEMENTATIONS, "numba.cuda" in sys.modules,
 """
 
 
-def registry_in_a_new_process(simulator):
-    """``[registered, numba.cuda imported, in a CPU preset, no peer package
-    imported]`` as strings."""
-    env = {k: v for k, v in os.environ.items() if k != SIMULATOR_ENV}
-    if simulator:
-        env[SIMULATOR_ENV] = "1"
+def printed_in_a_new_process(code, set_env=(), unset_env=()):
+    """What ``python -c code`` prints, as words, in an environment with
+    ``set_env`` (pairs) set and ``unset_env`` removed."""
+    env = {k: v for k, v in os.environ.items() if k not in unset_env}
+    env.update(set_env)
     done = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", code],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -62,6 +61,13 @@ def registry_in_a_new_process(simulator):
         check=True,
     )
     return done.stdout.split()
+
+
+def registry_in_a_new_process(simulator):
+    """``[registered, numba.cuda imported, in a CPU preset, no peer package
+    imported]`` as strings."""
+    on = [(SIMULATOR_ENV, "1")] if simulator else []
+    return printed_in_a_new_process(PROBE, on, unset_env=(SIMULATOR_ENV,))
 
 
 def test_without_a_gpu_numba_cuda_is_absent_and_numba_cuda_is_not_imported():
@@ -83,16 +89,8 @@ def test_the_simulator_registers_numba_cuda_but_no_cpu_preset_times_it():
         "True",
     ]
     probe = "import kernels, sys; kernels.IMPLEMENTATIONS['numba_cuda'].module; "
-    env = {**os.environ, SIMULATOR_ENV: "1"}
-    done = subprocess.run(
-        [sys.executable, "-c", probe + "print('numba.cuda' in sys.modules)"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert done.stdout.split() == ["True"]
+    probe += "print('numba.cuda' in sys.modules)"
+    assert printed_in_a_new_process(probe, [(SIMULATOR_ENV, "1")]) == ["True"]
 
 
 # --- the peers and the declared properties --------------------------------------
@@ -156,17 +154,8 @@ def test_a_new_implementation_joins_the_grid_by_its_declaration(monkeypatch):
 
 
 def _threads_in_a_new_process(code, threads):
-    env = {**os.environ, "LOOPBENCH_BLAS_THREADS": threads}
-    env.pop("XLA_FLAGS", None)
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.split()
+    setting = [("LOOPBENCH_BLAS_THREADS", threads)]
+    return printed_in_a_new_process(code, setting, unset_env=("XLA_FLAGS",))
 
 
 TORCH_THREADS = "import kernels.torch_eager as t, torch; print(torch.get_num_threads())"
