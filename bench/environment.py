@@ -11,7 +11,6 @@ import importlib.metadata
 import os
 import platform
 import sys
-import sysconfig
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 from bench import allocator
 from kernels import IMPLEMENTATIONS, unavailable
+from kernels._cython_build import c_compiler
 from kernels._gpu import gpu_usable
 from kernels._threads import THREADS_ENV as BLAS_THREADS_ENV
 from kernels._threads import threads_setting as blas_threads_setting
@@ -169,8 +169,7 @@ def peers_description():
     if "cython" in IMPLEMENTATIONS:
         from kernels.cython_loop import FLAGS
 
-        cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
-        info["cython_flags"] = f"{cc} {' '.join(FLAGS)}"
+        info["cython_flags"] = f"{c_compiler()} {' '.join(FLAGS)}"
     return info
 
 

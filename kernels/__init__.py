@@ -35,11 +35,11 @@ that ``import kernels`` does not pay for JAX or PyTorch in every process.
 import importlib
 import importlib.util
 import shutil
-import sysconfig
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from kernels._cython_build import c_compiler
 from kernels._gpu import cuda_usable, why_no_gpu
 from kernels.logistic import neg_log_loss, sigmoid
 
@@ -121,7 +121,7 @@ def _c_compiler(what):
     """A ``check``: None when the C compiler Python was built with is on PATH."""
 
     def check():
-        cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
+        cc = c_compiler()
         if shutil.which(cc) is None:
             return f"no C compiler: {what} needs {cc!r} on PATH"
         return None

@@ -36,7 +36,8 @@ def cache_root():
     return Path.home() / ".cache" / "loopbench" / "cython"
 
 
-def _compiler():
+def c_compiler():
+    """The C compiler Python was built with (what setuptools builds with)."""
     return (sysconfig.get_config_var("CC") or "cc").split()[0]
 
 
@@ -48,7 +49,7 @@ def build_key(source, flags):
     for part in (
         Cython.__version__,
         sysconfig.get_config_var("EXT_SUFFIX"),
-        _compiler(),
+        c_compiler(),
     ):
         digest.update(str(part).encode())
     digest.update(" ".join(flags).encode())
