@@ -30,7 +30,7 @@ def predict_lines(run, source, n, d, dtypes=None):
         f"Prediction, not a measurement: the cost model of {source} (preset"
         f" {run.preset}, run on {run.date}) at {n:,} x {d:,}"
     ]
-    models = predictors(run, list(run.impls))
+    models = {k: p for k, p in predictors(run).items() if k[1] in run.impls}
     for dtype in dtypes or run.dtypes:
         mine = {impl: p for (dt, impl), p in models.items() if dt == dtype}
         if (n, d) in run.sizes(dtype):

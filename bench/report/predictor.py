@@ -154,20 +154,19 @@ class Predictor:
         return None
 
 
-def predictors(run, names=None):
+def predictors(run):
     """A Predictor per implementation (and reference row) and dtype that has at
     least ``MIN_POINTS`` sizes, ``{(dtype, impl): Predictor}``; made once per run
-    (the leave-one-out fits are kept with it)."""
-    key = tuple(names) if names is not None else None
-    kept = run.__dict__.setdefault("_predictors", {})
-    if key not in kept:
-        kept[key] = _predictors(run, names)
-    return kept[key]
+    and kept with it, so that the crossovers, the error table and ``predict``
+    share one set of leave-one-out fits."""
+    if "_predictors" not in run.__dict__:
+        run.__dict__["_predictors"] = _predictors(run)
+    return run.__dict__["_predictors"]
 
 
-def _predictors(run, names):
+def _predictors(run):
     caches, _ = run_caches(run)
-    names = list(run.impls) + list(run.references) if names is None else names
+    names = list(run.impls) + list(run.references)
     out = {}
     for dtype in run.dtypes:
         for impl in names:
@@ -221,7 +220,7 @@ def render_model_errors(run, level):
     """The leave-one-out errors of every implementation's model, as Markdown."""
     from bench.report.formatting import heading, md_table
 
-    models = predictors(run, list(run.impls))
+    models = {k: p for k, p in predictors(run).items() if k[1] in run.impls}
     caches, recorded = run_caches(run)
     where = (
         f"L2 {caches[2] // 2**10:,} KiB and L3 {caches[3] // 2**20:,} MiB as the run"
