@@ -29,15 +29,14 @@ def harness_ratios(run, medians):
 def reversed_verdicts(run, medians):
     """``[(a, b, dtype, n, d)]`` where pyperf and pytest-benchmark disagree on
     which of a speedup pair is faster."""
-    out = []
     timed = {k[0] for k in medians}
+    sizes = sorted({k[1:] for k in medians})
+    out = []
     for a, b in speedup_pairs([i for i in run.impls if i in timed]):
-        for (impl, dtype, n, d), ta in medians.items():
-            tb = medians.get((b, dtype, n, d)) if impl == a else None
+        for dtype, n, d in sizes:
+            pa, pb = medians.get((a, dtype, n, d)), medians.get((b, dtype, n, d))
             ra, rb = run.median(a, dtype, n, d), run.median(b, dtype, n, d)
-            if tb is None or ra is None or rb is None:
-                continue
-            if (ta < tb) != (ra < rb):
+            if None not in (pa, pb, ra, rb) and (pa < pb) != (ra < rb):
                 out.append((a, b, dtype, n, d))
     return out
 
