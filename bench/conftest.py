@@ -17,7 +17,7 @@ from bench.grid import (
     parse_size,
 )
 from bench.passes import SAMPLE_PER_PASS, merge_passes, order_key
-from bench.references import REFERENCES
+from bench.references import REFERENCES, wanted
 from kernels import IMPLEMENTATIONS
 
 _limiter = None
@@ -58,6 +58,7 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("case", all_cases, ids=[c.id for c in all_cases])
     if "ref_case" in metafunc.fixturenames:
         refs = cases(preset, impls=preset.reference_names(REFERENCES), passes=passes)
+        refs = [c for c in refs if wanted(c.impl, c.n, c.d)]
         metafunc.parametrize("ref_case", refs, ids=[c.id for c in refs])
     if "compiled_impl" in metafunc.fixturenames:
         compiled = [

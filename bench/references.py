@@ -10,6 +10,9 @@
   time`` of these is the rate at which memory gives up ``X`` once ``X`` is large
   (at small sizes their fixed cost dominates); the report gives every
   implementation's rate as a share of it.
+- ``simd_forward`` and ``simd_backward``: ``numba_simd``'s two passes over ``X``
+  timed apart (``bench/overlap.py``), only where ``n * d >=
+  OVERLAP_MIN_ELEMENTS``, for the overlap of the two in the step.
 
 These are not implementations of the contract (no argument checks, no error
 messages), so they are not in ``kernels.IMPLEMENTATIONS``. scikit-learn comes with
@@ -18,6 +21,7 @@ the ``test`` extra; without it the ``sklearn`` cases are skipped, with that reas
 
 import numpy as np
 
+from bench import overlap
 from bench.stream import stream_all, stream_one
 
 try:
@@ -53,12 +57,32 @@ def stream_all_ref(w, b, X, y, lr):
     return stream_all(X)
 
 
+def simd_forward(w, b, X, y, lr):
+    """``numba_simd``'s forward pass alone (logits and per-sample terms)."""
+    return overlap.forward(w, b, X, y)
+
+
+def simd_backward(w, b, X, y, lr):
+    """``numba_simd``'s backward pass alone, over n rows from cache."""
+    return overlap.backward(X)
+
+
+# Timed only where X comes from memory (``wanted``)
+PASS_ROWS = ("simd_forward", "simd_backward")
+
 REFERENCES = {
     "sklearn": sklearn_step,
     "x_sum": x_sum,
     "stream_one": stream_one_ref,
     "stream_all": stream_all_ref,
+    "simd_forward": simd_forward,
+    "simd_backward": simd_backward,
 }
+
+
+def wanted(name, n, d):
+    """Whether the reference ``name`` is timed at ``n x d``."""
+    return name not in PASS_ROWS or n * d >= overlap.OVERLAP_MIN_ELEMENTS
 
 
 def unavailable(name):

@@ -17,8 +17,9 @@ it keep the compiler from running several samples at once in SIMD lanes:
 So the rows are taken in blocks small enough to stay in the core's cache
 (``BLOCK_BYTES`` of ``X``), and each block goes through three loops:
 
-1. forward: the logits of the block's rows, ``z[k] = x_k . w + b`` (summed in
-   float64 whatever the dtype, as in ``numba_loop``);
+1. forward: the logits of the block's rows, ``z[k] = x_k . w + b``. float32
+   input sums each row in float32 lanes over short runs, each run's total added
+   in float64 (``simd_lanes.py`` says why and how accurate);
 2. the per-sample math of the whole block in one loop with no call and no branch,
    which LLVM vectorizes: ``t = exp(-|z|)``, the loss ``log1p(t) + max(z, 0) - y z``
    and the residual ``sigma(z) - y``, summed into the block's loss and ``g_b``.
@@ -26,7 +27,9 @@ So the rows are taken in blocks small enough to stay in the core's cache
    instruction; 1 ulp of float32 is far inside the float32 tolerance) and the rest
    in float64;
 3. backward: ``g_w += r_k x_k`` over the block's rows, which are still in cache,
-   so ``X`` is read from memory once per step, as in ``numba_loop``.
+   so ``X`` is read from memory once per step, as in ``numba_loop``. Four rows'
+   products are combined in ``X``'s lanes (float32 for float32) before they are
+   added to the float64 ``g_w``.
 
 ``tests/test_simd_shape.py`` reads the machine code of step 2 and fails if it holds
 no vector instructions or calls a scalar ``exp`` or ``log``.
@@ -40,6 +43,7 @@ import kernels._numba_cache  # noqa: F401  (before any cache=True: drops stale c
 from kernels._contract import public_step, public_train
 from kernels.numba_loop import FASTMATH, update
 from kernels.simd_exp import SIMD_MATH, exp_neg32, exp_neg64
+from kernels.simd_lanes import RUN, lane_zero, to_lane
 from kernels.simd_log import log1p_unit32, log1p_unit64
 
 # Bytes of X per block: the block is read twice (forward, backward), the second
@@ -152,12 +156,15 @@ def block_terms(z, y, start, m, r):
 
 @njit(cache=True, fastmath=FASTMATH)
 def logits(w, b, X, start, m, z):
-    """``z[k] = X[start + k] . w + b`` for the ``m`` rows of a block (float64 sums).
+    """``z[k] = X[start + k] . w + b`` for the ``m`` rows of a block.
 
     With fewer features than a vector register holds, the loop over rows is the
     inner one, so that it is the one that vectorizes (LLVM versions it for a unit
-    stride, which ``X[:, j]`` has when ``d == 1``); otherwise each row's dot product
-    runs in vector registers.
+    stride, which ``X[:, j]`` has when ``d == 1``), summed in float64. Otherwise
+    each row's dot product runs in vector registers, in ``X``'s lanes: one loop
+    per row up to ``RUN`` features, one loop per run of ``RUN`` beyond (a loop
+    nested in the row loop costs about twice as much per element, measured, so
+    rows that fit one run do not take it).
     """
     d = X.shape[1]
     if d < NARROW:
@@ -167,11 +174,23 @@ def logits(w, b, X, start, m, z):
             w_j = np.float64(w[j])
             for k in range(m):
                 z[k] += X[start + k, j] * w_j
+    elif d <= RUN:
+        for k in range(m):
+            acc = lane_zero(X)
+            for j in range(d):
+                acc += X[start + k, j] * w[j]
+            z[k] = b + acc
     else:
         for k in range(m):
             z_k = b
-            for j in range(d):
-                z_k += X[start + k, j] * w[j]
+            j0 = 0
+            while j0 < d:
+                j1 = min(j0 + RUN, d)
+                acc = lane_zero(X)
+                for j in range(j0, j1):
+                    acc += X[start + k, j] * w[j]
+                z_k += acc
+                j0 = j1
             z[k] = z_k
 
 
@@ -181,7 +200,8 @@ def gradient(X, r, start, m, g_w):
 
     Narrow rows: one sum over the block's rows per feature, in registers. Wide
     rows: four rows per pass over ``g_w``, so that ``g_w`` is loaded and stored a
-    quarter as often as a row at a time would (measured: 1.4x faster from L2).
+    quarter as often as a row at a time would (measured: 1.4x faster from L2);
+    the four products are summed in ``X``'s lanes (float32: 1.2x at d = 1000).
     """
     d = X.shape[1]
     if d < NARROW:
@@ -193,7 +213,9 @@ def gradient(X, r, start, m, g_w):
         return
     k = 0
     while k + 4 <= m:
-        r0, r1, r2, r3 = r[k], r[k + 1], r[k + 2], r[k + 3]
+        # four rows' products combined in X's lanes, then added to float64 g_w
+        r0, r1 = to_lane(X, r[k]), to_lane(X, r[k + 1])
+        r2, r3 = to_lane(X, r[k + 2]), to_lane(X, r[k + 3])
         i = start + k
         for j in range(d):
             g_w[j] += (r0 * X[i, j] + r1 * X[i + 1, j]) + (

@@ -157,7 +157,7 @@ def compare_runs(base, new, base_path="BASE", new_path="NEW"):
 
 def _order(key, run):
     impl, dtype, n, d = key
-    names = [*run.impls, *run.references]
+    names = [*run.impls, *run.references, *run.pass_rows]
     dtypes = list(run.dtypes)
     return (
         dtypes.index(dtype) if dtype in dtypes else len(dtypes),

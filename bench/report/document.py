@@ -13,6 +13,7 @@ from bench.report.disturbed import render_disturbed
 from bench.report.figures import render_plot_links
 from bench.report.formatting import heading, md_table
 from bench.report.gpu import render_gpu
+from bench.report.overlap import render_overlap
 from bench.report.predictor import render_model_errors
 from bench.report.sections import render_sections
 from bench.report.targets import render_targets
@@ -49,6 +50,7 @@ def render_summary_md(run, costs, crossings):
         tables.pop("time"),
         tables.pop("speedups"),
         render_win_map(run, 2),
+        *([text] if (text := render_overlap(run, 2)) else []),
         *tables.values(),
         *([render_gpu(run, 2)] if has_gpu_rows(run) else []),
         render_cost_model(run, costs, crossings, 2),

@@ -19,6 +19,7 @@ import numpy as np
 from bench.report.common import (
     KNOWN_DTYPES,
     KNOWN_REFERENCES,
+    PASS_ROWS,
     ReportError,
 )
 from bench.report.machine import describe_environment, or_unknown, run_date
@@ -127,7 +128,8 @@ class Run:
     impls, references, dtypes : tuple of str
         In display order: ``kernels.DECLARED`` order, then unknown names
         alphabetically; references in ``common.KNOWN_REFERENCES`` order;
-        ``float64`` first.
+        ``float64`` first. ``references`` leaves out ``common.PASS_ROWS``
+        (``numba_simd``'s passes timed apart): they are in ``pass_rows``.
     """
 
     source: str
@@ -140,13 +142,15 @@ class Run:
     retimed: tuple = ()
     impls: tuple = field(init=False)
     references: tuple = field(init=False)
+    pass_rows: tuple = field(init=False)
     dtypes: tuple = field(init=False)
 
     def __post_init__(self):
         names = {t.impl for t in self.timings.values() if not t.reference}
         refs = {t.impl for t in self.timings.values() if t.reference}
         self.impls = ordered(names, DISPLAY_ORDER)
-        self.references = ordered(refs, KNOWN_REFERENCES)
+        self.references = ordered(refs - set(PASS_ROWS), KNOWN_REFERENCES)
+        self.pass_rows = tuple(r for r in PASS_ROWS if r in refs)
         self.dtypes = ordered({t.dtype for t in self.timings.values()}, KNOWN_DTYPES)
 
     def get(self, impl, dtype, n, d):

@@ -1,0 +1,91 @@
+"""The overlap of ``numba_simd``'s two passes over ``X``: measured, not assumed.
+
+``numba_simd`` reads each block of ``X`` twice: the forward pass (the logits and
+the per-sample terms) from memory, the backward pass (``g_w += r_k x_k``) from the
+core's cache. If the core kept memory busy during the backward pass -- the misses
+of the next rows in flight while the gradient of these rows is summed -- the step
+would cost no more than its forward pass, and read ``X`` at the rate of a pass that
+does nothing else. If not, the two add up. This module times the two passes on
+their own, with the kernel's own functions, so that the report can say which:
+
+- ``forward``: every block through ``logits`` and ``block_terms``, no backward;
+- ``backward``: ``gradient`` over as many rows as ``X`` has, all of them the first
+  block's rows, so that they come from cache, as in the step;
+
+and ``overlap = (T_forward + T_backward - T_step) / T_backward``: 1 when the
+backward pass is hidden behind the memory stream, 0 when the passes add up,
+below 0 when the step costs more than its two parts apart.
+
+Timed as reference rows (``bench/references.py``) at the sizes where ``X`` comes
+from memory, ``OVERLAP_MIN_ELEMENTS`` and up; ``bench/report/overlap.py`` shows it.
+"""
+
+import numpy as np
+from numba import njit
+
+from kernels.numba_loop import FASTMATH
+from kernels.numba_simd import block_rows, block_terms, gradient, logits
+
+# n * d from which the two passes are timed: X of 80 MB in float64, 40 MB in
+# float32, beyond the L2 of any core and the L3 share of one core on most machines
+OVERLAP_MIN_ELEMENTS = 10_000_000
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def forward(w, b, X, y):
+    """``numba_simd``'s forward pass alone: the logits and the per-sample terms.
+
+    Parameters
+    ----------
+    w : ndarray, shape (n_features,)
+    b : float
+    X : ndarray, shape (n_samples, n_features)
+    y : ndarray, shape (n_samples,)
+
+    Returns
+    -------
+    loss : float
+        The summed loss, as the step sums it (so the work cannot be dropped).
+    """
+    n, d = X.shape
+    rows = min(block_rows(d, X.itemsize), n)
+    scratch = np.empty((2, rows))
+    z = scratch[0]
+    r = scratch[1]
+    loss = 0.0
+    for i0 in range(0, n, rows):
+        m = min(rows, n - i0)
+        logits(w, b, X, i0, m, z)
+        loss += block_terms(z, y, i0, m, r)[0]
+    return loss
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def backward(X):
+    """``numba_simd``'s backward pass alone, over ``n_samples`` rows from cache.
+
+    The step's backward pass reads a block that its forward pass has just brought
+    in; here every block is the first one, so the time is that of the in-core work,
+    which is what the step's backward pass would cost if memory were not waited on.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n_samples, n_features)
+
+    Returns
+    -------
+    g_w : ndarray of float64, shape (n_features,)
+    """
+    n, d = X.shape
+    rows = min(block_rows(d, X.itemsize), n)
+    r = np.full(rows, 0.25)  # any residuals: the cost does not depend on them
+    g_w = np.zeros(d)
+    for i0 in range(0, n, rows):
+        gradient(X, r, 0, min(rows, n - i0), g_w)
+    return g_w
+
+
+def overlap(t_forward, t_backward, t_step):
+    """``(t_forward + t_backward - t_step) / t_backward``: the share of the backward
+    pass that the step hides (1: all of it, 0: none)."""
+    return (t_forward + t_backward - t_step) / t_backward

@@ -1,0 +1,52 @@
+"""The lanes a dot product over ``X`` sums in: float32 for float32 ``X``.
+
+A float32 product widened to float64 before it is added takes a conversion per
+element and half the register's width: 8 lanes of a 512-bit register instead of
+16. Where ``X`` is in cache that halves the speed of the sums, and where ``X``
+comes from memory it was enough to keep ``numba_simd``'s forward pass off the
+stream rate (in float32 it read ``X`` at about 70 % of it, in float64 at 90 %).
+So a float32 dot product sums in float32 lanes, over short runs, and each run's
+total is added into a float64 sum:
+
+- a run is at most ``RUN`` elements. LLVM spreads it over its vector registers'
+  lanes (8 to 16 per register, several registers at once), so each lane adds at
+  most some tens of float32 products before the run's total leaves float32. A
+  float32 sum of m terms is off by about m ulp of their magnitude at worst, so a
+  lane's error stays near 1e-6 of the terms, far inside the float32 tolerance of
+  ``kernels/agreement.py`` (1e-4), whatever ``d`` is;
+- a float32 sum of all of a long row would not stay inside it:
+  ``tests/test_simd_lanes.py`` shows a row where one plain float32 sum is off by
+  far more than the tolerance and the step is not.
+
+float64 input keeps float64 lanes: ``lane_zero`` and ``to_lane`` are then the
+identity, and the code is the same as before.
+"""
+
+import numpy as np
+from numba import types
+from numba.extending import overload
+
+# Elements per float32 run: a row of up to RUN features is one run, one loop
+RUN = 1024
+
+
+def lane_zero(X):
+    """``0`` in the type ``X``'s sums run in: float32 for float32 ``X``."""
+
+
+@overload(lane_zero, inline="always")
+def _lane_zero(X):
+    if X.dtype == types.float32:
+        return lambda X: np.float32(0.0)
+    return lambda X: 0.0
+
+
+def to_lane(X, v):
+    """``v`` (a float64) in the type ``X``'s sums run in."""
+
+
+@overload(to_lane, inline="always")
+def _to_lane(X, v):
+    if X.dtype == types.float32:
+        return lambda X, v: np.float32(v)
+    return lambda X, v: v

@@ -1,0 +1,92 @@
+"""The two passes timed apart (``bench/overlap.py``) and the overlap section."""
+
+import numpy as np
+from numpy.testing import assert_allclose
+from test_report import bench_json, tables
+
+from bench import overlap
+from bench.data import make_problem
+from bench.references import PASS_ROWS, wanted
+from bench.report import common
+from bench.report.model import parse_run
+from kernels import numba_simd
+from kernels.numba_simd import block_rows
+
+
+def test_the_forward_pass_sums_the_steps_loss():
+    for dtype in ("float64", "float32"):
+        w, b, X, y = make_problem(1_000, 30, seed=3, dtype=dtype)
+        loss = numba_simd.step(w, b, X, y, 0.1)[2]
+        assert_allclose(overlap.forward(w, b, X, y) / len(y), loss, rtol=1e-6)
+
+
+def test_the_backward_pass_rereads_the_first_block():
+    X = make_problem(1_000, 30, seed=3)[2]
+    rows = block_rows(30, X.itemsize)
+    expected = np.zeros(30)
+    for i0 in range(0, 1_000, rows):
+        expected += 0.25 * X[: min(rows, 1_000 - i0)].sum(axis=0)
+    assert_allclose(overlap.backward(X), expected, rtol=1e-12)
+
+
+def test_overlap_is_the_hidden_share_of_the_backward_pass():
+    assert overlap.overlap(10.0, 2.0, 12.0) == 0.0  # the passes add up
+    assert overlap.overlap(10.0, 2.0, 10.0) == 1.0  # the backward pass is free
+    assert overlap.overlap(10.0, 2.0, 13.0) == -0.5
+
+
+def test_the_passes_are_timed_only_where_x_comes_from_memory():
+    big = overlap.OVERLAP_MIN_ELEMENTS
+    for name in PASS_ROWS:
+        assert wanted(name, big // 100, 100)
+        assert not wanted(name, big // 100 - 1, 100)
+    assert wanted("stream_one", 10, 1)
+
+
+def passes_json(t_forward, t_backward, t_step, n=1_000_000, d=100):
+    document = bench_json(
+        {
+            ("numba_simd", n, d): t_step,
+            ("numpy", n, d): 3 * t_step,
+            ("stream_one", n, d): 0.8 * t_step,
+            ("simd_forward", n, d): t_forward,
+            ("simd_backward", n, d): t_backward,
+        },
+        preset="full",
+    )
+    for entry in document["benchmarks"]:
+        if entry["extra_info"]["impl"] in PASS_ROWS:
+            entry["extra_info"]["reference"] = True
+    return document
+
+
+def test_the_report_shows_the_overlap_and_its_target(tmp_path):
+    summary = (
+        tables(tmp_path, passes_json(0.050, 0.010, 0.052)) / "summary.md"
+    ).read_text()
+    section = summary.split("## Overlap of the forward and backward passes")[1]
+    row = next(r for r in section.splitlines() if r.startswith("| float64"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    # forward, backward, step in µs, overlap (0.05 + 0.01 - 0.052) / 0.01 = 0.8
+    assert cells[2:6] == ["50,000", "10,000", "52,000", "0.80"]
+    assert cells[6:8] == ["80 %", "met"]
+    low = (
+        tables(tmp_path / "b", passes_json(0.050, 0.010, 0.058)) / "summary.md"
+    ).read_text()
+    assert "missed by 71 %" in low  # overlap 0.2 against 0.7
+
+
+def test_the_passes_stay_out_of_the_reference_tables(tmp_path):
+    run = parse_run(passes_json(0.05, 0.01, 0.052), "bench.json")
+    assert run.pass_rows == (common.SIMD_FORWARD, common.SIMD_BACKWARD)
+    assert common.SIMD_FORWARD not in run.references
+    summary = (
+        tables(tmp_path, passes_json(0.05, 0.01, 0.052)) / "summary.md"
+    ).read_text()
+    time_part = summary.split("## Time per step")[1].split("\n## ")[0]
+    assert "simd_forward" not in time_part
+
+
+def test_no_section_without_the_passes(tmp_path):
+    document = bench_json({("numba_simd", 10, 1): 1e-6, ("numpy", 10, 1): 1e-5})
+    assert "Overlap of" not in (tables(tmp_path, document) / "summary.md").read_text()

@@ -1,0 +1,66 @@
+"""float32 lanes (``kernels/simd_lanes.py``): as accurate as the contract asks.
+
+``numba_simd`` sums a float32 row in float32 lanes over runs of at most ``RUN``
+elements. The row below is one where a plain float32 sum fails the float32
+tolerance by far: a 1 followed by 2**15 terms of a quarter of an ulp of 1, each
+lost when added to a running total near 1. The step's loss must still agree with
+the float64 computation from the same float32 numbers.
+"""
+
+import numpy as np
+import pytest
+
+from kernels import numba_parallel, numba_simd
+from kernels.agreement import RTOL, assert_agree
+from kernels.simd_lanes import RUN
+
+TINY = 2.0**-25  # a quarter of float32's ulp at 1
+
+
+def lossy_rows(n, d):
+    """``w, b, X, y``: rows ``[1, TINY, TINY, ...]`` of float32, ``w`` all ones."""
+    X = np.full((n, d), TINY, dtype=np.float32)
+    X[:, 0] = 1.0
+    return np.ones(d, np.float32), 0.0, X, np.ones(n, np.float32)
+
+
+def float64_step(w, b, X, y, lr):
+    """The step in float64 from the same float32 numbers: the oracle."""
+    X64, w64, y64 = (a.astype(np.float64) for a in (X, w, y))
+    z = X64 @ w64 + b
+    loss = np.mean(np.logaddexp(0.0, z) - y64 * z)
+    r = 1.0 / (1.0 + np.exp(-z)) - y64
+    return w64 - lr * (r @ X64) / len(y), b - lr * r.mean(), loss
+
+
+def test_a_plain_float32_sum_of_the_row_misses_the_tolerance():
+    w, _, X, _ = lossy_rows(1, 2**15 + 1)
+    exact = 1.0 + 2**15 * TINY
+    plain = np.cumsum(X[0] * w, dtype=np.float32)[-1]  # one running float32 total
+    assert plain == np.float32(1.0)  # every tiny term was lost
+    assert abs(plain - exact) / exact > 5 * RTOL[np.dtype(np.float32)]
+
+
+# one long row, exactly one run, and several runs with a remainder
+@pytest.mark.parametrize("d", [2**15 + 1, RUN, 3 * RUN + 7])
+def test_the_step_on_that_row_agrees_with_float64(d):
+    w, b, X, y = lossy_rows(8, d)
+    oracle = float64_step(w, b, X, y, 0.5)
+    for impl in (numba_simd, numba_parallel):
+        got = impl.step(w, b, X, y, 0.5)
+        # the float32 result first: its dtype sets the tolerance
+        assert_agree({impl.__name__: got, "float64 oracle": oracle}, w, b, X, 0.5)
+
+
+def test_float32_input_sums_in_float32_lanes_and_float64_in_float64():
+    # the float32 forward pass holds packed single-precision FMAs, the float64 one
+    # packed double-precision FMAs (no conversion per element)
+    from kernels.assembly import X86_64, native_asm
+
+    if not X86_64:
+        pytest.skip("reads x86-64 assembly")
+    for dtype, suffix in (("float32", "ps"), ("float64", "pd")):
+        X = np.ones((64, 100), dtype)
+        w = np.ones(100, dtype)
+        asm = native_asm(numba_simd.logits, w, 0.0, X, 0, 64, np.empty(64))
+        assert f"vfmadd231{suffix}" in asm or f"vfmadd213{suffix}" in asm, dtype
