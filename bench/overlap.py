@@ -31,7 +31,7 @@ from kernels.numba_simd import block_rows, block_terms, gradient, logits
 OVERLAP_MIN_ELEMENTS = 10_000_000
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(fastmath=FASTMATH)  # no cache: it would not see a change in numba_simd
 def forward(w, b, X, y):
     """``numba_simd``'s forward pass alone: the logits and the per-sample terms.
 
@@ -60,7 +60,7 @@ def forward(w, b, X, y):
     return loss
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(fastmath=FASTMATH)  # no cache: it would not see a change in numba_simd
 def backward(X):
     """``numba_simd``'s backward pass alone, over ``n_samples`` rows from cache.
 
