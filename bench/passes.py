@@ -19,6 +19,9 @@ rounds, with a bounded summary of the passes under ``"loopbench"``:
     Per pass, up to ``SAMPLE_PER_PASS`` of its rounds drawn at random (seeded),
     in the order they were timed: what a round looked like, without the millions
     of rounds a full run times.
+``pass_steal_s``, ``pass_nivcsw``
+    Per pass, the steal time and the involuntary context switches while it was
+    timed (``bench/interference.py``), where the entries recorded them.
 """
 
 import numpy as np
@@ -28,6 +31,8 @@ SAMPLE_PER_PASS = 16
 SAMPLE_SEED = 0
 # Significant digits kept of each time: far below the timer's resolution.
 DIGITS = 6
+# extra_info of one pass (bench/interference.py) -> the merged entry's list
+INTERFERENCE = {"steal_s": "pass_steal_s", "nivcsw": "pass_nivcsw"}
 
 
 def _rounded(values):
@@ -124,7 +129,9 @@ def merge_passes(benchmarks, sample_per_pass=SAMPLE_PER_PASS, seed=SAMPLE_SEED):
         if "param" in first:
             entry["param"] = _strip_pass(first["param"], pass_no)
         entry["extra_info"] = {
-            k: v for k, v in first["extra_info"].items() if k != "pass"
+            k: v
+            for k, v in first["extra_info"].items()
+            if k not in ("pass", *INTERFERENCE)
         }
         entry["extra_info"]["passes"] = len(entries)
         stats = pooled.as_dict()
@@ -135,5 +142,9 @@ def merge_passes(benchmarks, sample_per_pass=SAMPLE_PER_PASS, seed=SAMPLE_SEED):
             "pass_rounds": rounds,
             "rounds_sample": sample,
         }
+        for key_, name in INTERFERENCE.items():
+            values = [b["extra_info"].get(key_) for b in entries]
+            if any(v is not None for v in values):
+                entry["loopbench"][name] = values
         out.append(entry)
     return out

@@ -10,7 +10,7 @@ import pytest
 
 from bench.grid import LEARNING_RATE, WARMUP_ITERATIONS, problem
 from bench.references import REFERENCES, unavailable
-from bench.test_step import record_case
+from bench.test_step import record_case, timed
 
 
 @pytest.mark.benchmark(warmup=True, warmup_iterations=WARMUP_ITERATIONS)
@@ -23,4 +23,4 @@ def test_reference(benchmark, ref_case, preset):
     if ref_case.pass_no in (None, 1):
         func(*args)
     record_case(benchmark, ref_case, preset, X, partial(func, *args), reference=True)
-    benchmark(func, *args)
+    timed(benchmark, func, *args)

@@ -10,6 +10,7 @@ from functools import partial
 import numba
 import pytest
 
+from bench import interference
 from bench.allocations import peak_allocated
 from bench.environment import blas_threads_setting
 from bench.grid import LEARNING_RATE, WARMUP_ITERATIONS, problem
@@ -56,4 +57,12 @@ def test_step(benchmark, case, preset):
     if case.pass_no in (None, 1):
         step(*args)
     record_case(benchmark, case, preset, X, partial(step, *args))
-    benchmark(step, *args)
+    timed(benchmark, step, *args)
+
+
+def timed(benchmark, func, *args):
+    """``benchmark(func, *args)``, with what else took the machine meanwhile
+    (``bench/interference.py``) in the case's ``extra_info``."""
+    before = interference.snapshot()
+    benchmark(func, *args)
+    benchmark.extra_info.update(interference.since(before))

@@ -11,7 +11,10 @@ per-pass medians a run kept (``bench/passes.py``, in pass order):
 - a pass is *disturbed* when it is such an outlier in at least ``MANY`` cases
   (three, and 5 % of the cases that kept passes): the machine, not the code.
 
-The report lists both, so that a wide interval is read for what it is.
+The report lists both, so that a wide interval is read for what it is; where the
+run recorded the machine's steal time per pass (``bench/interference.py``), it says
+how much of it fell in the deviant pass against the others, so that a hypervisor
+taking the vCPUs is told apart from the code.
 """
 
 from collections import Counter
@@ -29,7 +32,9 @@ MANY_SHARE = 0.05
 
 class OnePass(NamedTuple):
     """A case whose interval one pass sets: ``pass_no`` (1-based) lies
-    ``deviation`` (signed, relative) from the median of the others."""
+    ``deviation`` (signed, relative) from the median of the others. ``steal``:
+    the machine's steal time in that pass and the median of the others'
+    (seconds), or None where the run did not record it."""
 
     impl: str
     dtype: str
@@ -37,6 +42,7 @@ class OnePass(NamedTuple):
     d: int
     pass_no: int
     deviation: float
+    steal: tuple | None = None
 
 
 def one_pass_outlier(samples):
@@ -65,7 +71,11 @@ def set_by_one_pass(run):
         judged += 1
         hit = one_pass_outlier(t.samples)
         if hit is not None:
-            found.append(OnePass(impl, dtype, n, d, hit[0] + 1, hit[1]))
+            steal = None
+            if t.pass_steal is not None:
+                others = np.delete(np.asarray(t.pass_steal), hit[0])
+                steal = (t.pass_steal[hit[0]], float(np.median(others)))
+            found.append(OnePass(impl, dtype, n, d, hit[0] + 1, hit[1], steal))
     return found, judged
 
 
@@ -83,6 +93,17 @@ NOTE = (
     " at once (at least 3, and 5 % of the cases) was disturbed as a whole."
 )
 SHOWN = 25
+STEAL_NOTE = (
+    "Steal: the time the hypervisor gave this machine's vCPUs to something else"
+    " while the case was timed (`/proc/stat`, all CPUs, in ticks of 10 ms), in the"
+    " deviant pass and the median of the others."
+)
+
+
+def _steal_cell(steal):
+    if steal is None:
+        return "—"
+    return f"{steal[0] * 1e3:,.0f} / {steal[1] * 1e3:,.0f}"
 
 
 def render_disturbed(run, level):
@@ -112,6 +133,7 @@ def render_disturbed(run, level):
     parts = [heading(level, "Cases whose interval one pass sets"), NOTE, summary]
     if found:
         worst = sorted(found, key=lambda c: -abs(c.deviation))[:SHOWN]
+        with_steal = any(c.steal is not None for c in worst)
         rows = [
             [
                 c.dtype,
@@ -119,14 +141,15 @@ def render_disturbed(run, level):
                 f"{c.n:,} x {c.d:,}",
                 str(c.pass_no),
                 f"{100 * c.deviation:+.0f} %",
+                *([_steal_cell(c.steal)] if with_steal else []),
             ]
             for c in worst
         ]
-        parts.append(
-            md_table(
-                ["dtype", "implementation", "n x d", "pass", "off by"], rows, "lllrr"
-            )
-        )
+        headers = ["dtype", "implementation", "n x d", "pass", "off by"]
+        if with_steal:
+            parts.append(STEAL_NOTE)
+            headers.append("steal: that pass / the others (ms)")
+        parts.append(md_table(headers, rows, "lllrr" + "r" * with_steal))
         if len(found) > SHOWN:
             parts.append(f"({len(found) - SHOWN} more, less far off, not shown.)")
     return "\n\n".join(parts)

@@ -64,6 +64,9 @@ class Timing:
         the run does not say (``extra_info["alloc_visible"]``).
     samples : tuple of float or None
         The case's per-pass medians (seconds), None when the run kept none.
+    pass_steal : tuple of float or None
+        The steal time of the machine while each pass was timed (seconds,
+        ``bench/interference.py``), None when the run did not record it.
     """
 
     impl: str
@@ -76,6 +79,7 @@ class Timing:
     alloc_bytes: int | None = None
     samples: tuple | None = None
     alloc_visible: bool = True
+    pass_steal: tuple | None = None
 
     @property
     def elements(self):
@@ -220,7 +224,25 @@ def _samples_of(bench, name, path):
     return tuple(float(v) for v in values)
 
 
-def _step_timing(extra, median, name, path, samples=None):
+def _steal_of(bench, samples):
+    """The per-pass steal seconds kept with ``samples``, or None (older runs, a
+    machine without ``/proc/stat``, or a list that does not match the passes)."""
+    kept = bench.get("loopbench")
+    values = kept.get("pass_steal_s") if isinstance(kept, dict) else None
+    if (
+        samples is None
+        or not isinstance(values, list)
+        or len(values) != len(samples)
+        or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and v >= 0
+            for v in values
+        )
+    ):
+        return None
+    return tuple(float(v) for v in values)
+
+
+def _step_timing(extra, median, name, path, samples=None, steal=None):
     try:
         n, d = int(extra["n_samples"]), int(extra["n_features"])
         dtype = str(extra["dtype"])
@@ -253,6 +275,7 @@ def _step_timing(extra, median, name, path, samples=None):
         alloc_bytes=alloc,
         samples=samples,
         alloc_visible=visible,
+        pass_steal=steal,
     )
 
 
@@ -286,12 +309,14 @@ def parse_benchmarks(benchmarks, path):
                 )
             )
         elif extra.keys() >= STEP_KEYS:
+            samples = _samples_of(bench, name, path)
             timing = _step_timing(
                 extra,
                 _median_of(bench, path),
                 name,
                 path,
-                _samples_of(bench, name, path),
+                samples,
+                _steal_of(bench, samples),
             )
             key = (timing.impl, timing.dtype, timing.n, timing.d)
             if key in timings:

@@ -1,0 +1,71 @@
+"""What else took the machine while a case was timed: steal time and preemptions.
+
+A disturbed pass (``bench/report/disturbed.py``) is a pass of the grid that is far
+off in many cases at once: the machine, not the code. On a virtual machine of two
+vCPUs the likely causes are the hypervisor running something else on our vCPUs
+(the guest sees it as *steal* time) and other processes of the guest preempting
+the benchmark's threads (involuntary context switches). Both are counted around
+the timed rounds of every case and kept per pass, so that a disturbed pass can be
+told apart from a slow spell of the code:
+
+- ``steal_s``: the growth of the ``steal`` column of ``/proc/stat``'s ``cpu`` line,
+  all CPUs together, in seconds (the kernel counts it in ticks of 1/USER_HZ, 10 ms
+  on most systems: a short case shows 0); None where there is no ``/proc/stat``;
+- ``nivcsw``: the growth of the process's involuntary context switches
+  (``getrusage``), all its threads together; None where ``resource`` is missing.
+"""
+
+import os
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - not on Windows
+    resource = None
+
+PROC_STAT = "/proc/stat"
+STEAL_COLUMN = 8  # cpu user nice system idle iowait irq softirq steal ...
+
+
+def _ticks_per_second():
+    try:
+        return os.sysconf("SC_CLK_TCK")
+    except (AttributeError, ValueError, OSError):  # pragma: no cover
+        return 100
+
+
+def steal_seconds():
+    """Steal time of all CPUs since boot, in seconds; None if not available."""
+    try:
+        with open(PROC_STAT, encoding="ascii") as f:
+            fields = f.readline().split()
+    except OSError:
+        return None
+    if len(fields) <= STEAL_COLUMN or fields[0] != "cpu":
+        return None
+    return int(fields[STEAL_COLUMN]) / _ticks_per_second()
+
+
+def involuntary_switches():
+    """The process's involuntary context switches so far; None if not available."""
+    if resource is None:
+        return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_nivcsw
+
+
+def snapshot():
+    """``(steal seconds, involuntary switches)`` now."""
+    return steal_seconds(), involuntary_switches()
+
+
+def since(before):
+    """``{"steal_s": ..., "nivcsw": ...}``: what grew since ``before``
+    (a ``snapshot()``); a value is None where it is not available."""
+    after = snapshot()
+    steal, switches = (
+        None if a is None or b is None else a - b
+        for a, b in zip(after, before, strict=True)
+    )
+    return {
+        "steal_s": None if steal is None else round(steal, 3),
+        "nivcsw": switches,
+    }

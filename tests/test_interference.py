@@ -1,0 +1,75 @@
+"""Steal time and preemptions around each case (``bench/interference.py``), kept per
+pass (``bench/passes.py``) and shown beside a case one pass sets."""
+
+import re
+
+import pytest
+from test_disturbed import _run_with_bad_pass
+
+from bench import interference
+from bench.passes import merge_passes
+from bench.report import model
+from bench.report.disturbed import render_disturbed, set_by_one_pass
+
+STAT = "cpu  10 0 5 100 0 0 0 {steal} 0 0\ncpu0 5 0 2 50 0 0 0 0 0 0\n"
+
+
+def test_steal_is_read_from_the_cpu_line(tmp_path, monkeypatch):
+    stat = tmp_path / "stat"
+    stat.write_text(STAT.format(steal=250))
+    monkeypatch.setattr(interference, "PROC_STAT", str(stat))
+    monkeypatch.setattr(interference, "_ticks_per_second", lambda: 100)
+    assert interference.steal_seconds() == 2.5
+    before = interference.snapshot()
+    stat.write_text(STAT.format(steal=253))
+    grew = interference.since(before)
+    assert grew["steal_s"] == pytest.approx(0.03)
+    assert grew["nivcsw"] >= 0
+
+
+def test_without_proc_stat_steal_is_none(tmp_path, monkeypatch):
+    monkeypatch.setattr(interference, "PROC_STAT", str(tmp_path / "missing"))
+    assert interference.steal_seconds() is None
+    assert interference.since(interference.snapshot())["steal_s"] is None
+
+
+def _entry(pass_no, median, steal):
+    return {
+        "name": f"test_step[numba-n10-d1-pass{pass_no}]",
+        "fullname": f"bench/test_step.py::test_step[numba-n10-d1-pass{pass_no}]",
+        "extra_info": {
+            "impl": "numba",
+            "dtype": "float64",
+            "n_samples": 10,
+            "n_features": 1,
+            "pass": pass_no,
+            "steal_s": steal,
+            "nivcsw": 2 * pass_no,
+        },
+        "stats": {"median": median, "data": [median] * 3, "iterations": 1},
+    }
+
+
+def test_the_merged_case_keeps_each_passs_steal():
+    (merged,) = merge_passes([_entry(p, 1e-6 * p, 0.01 * p) for p in (2, 1, 3)])
+    assert merged["loopbench"]["pass_steal_s"] == [0.01, 0.02, 0.03]
+    assert merged["loopbench"]["pass_nivcsw"] == [2, 4, 6]
+    assert "steal_s" not in merged["extra_info"]  # one pass's value, not the case's
+
+
+def test_a_case_one_pass_sets_shows_that_passs_steal():
+    doc = _run_with_bad_pass(6)
+    for entry in doc["benchmarks"]:
+        if "loopbench" in entry:
+            entry["loopbench"]["pass_steal_s"] = [0.32, 0.0, 0.01, 0.0, 0.0]
+    run = model.parse_run(doc, "x.json")
+    found, _ = set_by_one_pass(run)
+    assert {c.steal for c in found} == {(0.32, 0.0)}
+    text = render_disturbed(run, 2)
+    assert "steal: that pass / the others (ms)" in text
+    assert "| 320 / 0 |" in re.sub(" +", " ", text)
+
+
+def test_older_runs_without_steal_show_no_steal_column():
+    run = model.parse_run(_run_with_bad_pass(6), "x.json")
+    assert "steal" not in render_disturbed(run, 2)
