@@ -5,8 +5,10 @@ off in many cases at once: the machine, not the code. On a virtual machine of tw
 vCPUs the likely causes are the hypervisor running something else on our vCPUs
 (the guest sees it as *steal* time) and other processes of the guest preempting
 the benchmark's threads (involuntary context switches). Both are counted around
-the timed rounds of every case and kept per pass, so that a disturbed pass can be
-told apart from a slow spell of the code:
+each case's benchmark call (calibration, warmup and rounds; the step and reference
+rows, not the first calls or the GPU rows) and kept per pass in the JSON. The
+report shows the steal of a deviant pass beside the others'; the switches are
+kept for a reader of the JSON:
 
 - ``steal_s``: the growth of the ``steal`` column of ``/proc/stat``'s ``cpu`` line,
   all CPUs together, in seconds (the kernel counts it in ticks of 1/USER_HZ, 10 ms

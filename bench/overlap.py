@@ -12,12 +12,13 @@ their own, with the kernel's own functions, so that the report can say which:
 - ``backward``: ``gradient`` over as many rows as ``X`` has, all of them the first
   block's rows, so that they come from cache, as in the step;
 
-and ``overlap = (T_forward + T_backward - T_step) / T_backward``: 1 when the
-backward pass is hidden behind the memory stream, 0 when the passes add up,
-below 0 when the step costs more than its two parts apart.
+and ``overlap = (T_forward + T_backward - T_step) / T_backward``
+(``bench/report/overlap.py``, where the report shows it): 1 when the backward pass
+is hidden behind the memory stream, 0 when the passes add up, below 0 when the
+step costs more than its two parts apart.
 
 Timed as reference rows (``bench/references.py``) at the sizes where ``X`` comes
-from memory, ``OVERLAP_MIN_ELEMENTS`` and up; ``bench/report/overlap.py`` shows it.
+from memory, ``bench.grid.OVERLAP_MIN_ELEMENTS`` and up.
 """
 
 import numpy as np
@@ -25,10 +26,6 @@ from numba import njit
 
 from kernels.numba_loop import FASTMATH
 from kernels.numba_simd import block_rows, block_terms, gradient, logits
-
-# n * d from which the two passes are timed: X of 80 MB in float64, 40 MB in
-# float32, beyond the L2 of any core and the L3 share of one core on most machines
-OVERLAP_MIN_ELEMENTS = 10_000_000
 
 
 @njit(fastmath=FASTMATH)  # no cache: it would not see a change in numba_simd
@@ -83,9 +80,3 @@ def backward(X):
     for i0 in range(0, n, rows):
         gradient(X, r, 0, min(rows, n - i0), g_w)
     return g_w
-
-
-def overlap(t_forward, t_backward, t_step):
-    """``(t_forward + t_backward - t_step) / t_backward``: the share of the backward
-    pass that the step hides (1: all of it, 0: none)."""
-    return (t_forward + t_backward - t_step) / t_backward

@@ -12,7 +12,7 @@
   implementation's rate as a share of it.
 - ``simd_forward`` and ``simd_backward``: ``numba_simd``'s two passes over ``X``
   timed apart (``bench/overlap.py``), only where ``n * d >=
-  OVERLAP_MIN_ELEMENTS``, for the overlap of the two in the step.
+  bench.grid.OVERLAP_MIN_ELEMENTS``, for the overlap of the two in the step.
 
 These are not implementations of the contract (no argument checks, no error
 messages), so they are not in ``kernels.IMPLEMENTATIONS``. scikit-learn comes with
@@ -22,6 +22,8 @@ the ``test`` extra; without it the ``sklearn`` cases are skipped, with that reas
 import numpy as np
 
 from bench import overlap
+from bench.grid import OVERLAP_MIN_ELEMENTS
+from bench.report.common import PASS_ROWS
 from bench.stream import stream_all, stream_one
 
 try:
@@ -67,9 +69,6 @@ def simd_backward(w, b, X, y, lr):
     return overlap.backward(X)
 
 
-# Timed only where X comes from memory (``wanted``)
-PASS_ROWS = ("simd_forward", "simd_backward")
-
 REFERENCES = {
     "sklearn": sklearn_step,
     "x_sum": x_sum,
@@ -82,7 +81,7 @@ REFERENCES = {
 
 def wanted(name, n, d):
     """Whether the reference ``name`` is timed at ``n x d``."""
-    return name not in PASS_ROWS or n * d >= overlap.OVERLAP_MIN_ELEMENTS
+    return name not in PASS_ROWS or n * d >= OVERLAP_MIN_ELEMENTS
 
 
 def unavailable(name):

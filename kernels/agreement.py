@@ -7,7 +7,8 @@ registered ones) use the same logic, so it lives here, once.
 Relative tolerances are the contract's (``docs/design.md``). Absolute tolerances
 are a fraction of the size of the *terms* an output is made of (``step_scales``):
 implementations sum in different orders, and float32 input is accumulated in
-float32 by NumPy but in float64 by Numba and Python, so an output that cancels to
+float32 by NumPy, in float64 by ``numba`` and Python, and in short float32 runs
+promoted to float64 by ``numba_simd``, so an output that cancels to
 near zero differs by a few ulps of its terms, not of itself. The rounding error of
 a sum of n terms is about sqrt(n) * eps (at worst n * eps) times the sum of |term|:
 for n up to a few thousand, ~1e-14 (float64) and ~1e-6 (float32) of the scale.

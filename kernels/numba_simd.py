@@ -47,7 +47,8 @@ from kernels.simd_lanes import RUN, lane_zero, to_lane
 from kernels.simd_log import log1p_unit32, log1p_unit64
 
 # Bytes of X per block: the block is read twice (forward, backward), the second
-# time from the core's cache -- L1 where it holds 32 KiB and more, L2 otherwise.
+# time from the core's cache -- L1 where it is larger than 32 KiB, L2 otherwise
+# (with few rows of many features, MIN_BLOCK_ROWS makes the block larger).
 # Small blocks also keep each burst of in-core work (per-sample math, backward
 # pass) short, so the hardware prefetcher's lead over the forward pass covers more
 # of it: on the developer's Xeon 32 KiB read X at 0.73-0.76 of the one-thread
@@ -165,9 +166,9 @@ def logits(w, b, X, start, m, z):
     inner one, so that it is the one that vectorizes (LLVM versions it for a unit
     stride, which ``X[:, j]`` has when ``d == 1``), summed in float64. Otherwise
     each row's dot product runs in vector registers, in ``X``'s lanes: one loop
-    per row up to ``RUN`` features, one loop per run of ``RUN`` beyond (a loop
-    nested in the row loop costs about twice as much per element, measured, so
-    rows that fit one run do not take it).
+    per row up to ``RUN`` features, one loop per run of ``RUN`` beyond (on the
+    developer's Xeon a loop nested in the row loop cost about twice as much per
+    element, so rows that fit one run do not take it).
     """
     d = X.shape[1]
     if d < NARROW:
@@ -204,7 +205,8 @@ def gradient(X, r, start, m, g_w):
     Narrow rows: one sum over the block's rows per feature, in registers. Wide
     rows: four rows per pass over ``g_w``, so that ``g_w`` is loaded and stored a
     quarter as often as a row at a time would (measured: 1.4x faster from L2);
-    the four products are summed in ``X``'s lanes (float32: 1.2x at d = 1000).
+    the four products are summed in ``X``'s lanes (float32: 1.2x at d = 1000 on
+    the developer's Xeon).
     """
     d = X.shape[1]
     if d < NARROW:

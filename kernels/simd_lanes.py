@@ -4,16 +4,18 @@ A float32 product widened to float64 before it is added takes a conversion per
 element and half the register's width: 8 lanes of a 512-bit register instead of
 16. Where ``X`` is in cache that halves the speed of the sums, and where ``X``
 comes from memory it was enough to keep ``numba_simd``'s forward pass off the
-stream rate (in float32 it read ``X`` at about 70 % of it, in float64 at 90 %).
+stream rate (on the developer's Xeon, float32 read ``X`` at about 70 % of it,
+float64 at 90 %).
 So a float32 dot product sums in float32 lanes, over short runs, and each run's
 total is added into a float64 sum:
 
-- a run is at most ``RUN`` elements. LLVM spreads it over its vector registers'
-  lanes (8 to 16 per register, several registers at once), so each lane adds at
-  most some tens of float32 products before the run's total leaves float32. A
-  float32 sum of m terms is off by about m ulp of their magnitude at worst, so a
-  lane's error stays near 1e-6 of the terms, far inside the float32 tolerance of
-  ``kernels/agreement.py`` (1e-4), whatever ``d`` is;
+- a run is at most ``RUN`` elements. A float32 sum of m terms is off by about m
+  ulp of their magnitude at worst, so a run's error is at most ~1e-4 of its terms
+  even where the loop runs one lane (a strided ``X`` that does not vectorize),
+  and where LLVM spreads the run over its vector registers' lanes (8 to 16 per
+  register, several registers at once) each lane adds some tens of products,
+  ~1e-6 of the terms: inside the float32 tolerance of ``kernels/agreement.py``
+  (1e-4) whatever ``d`` is;
 - a float32 sum of all of a long row would not stay inside it:
   ``tests/test_simd_lanes.py`` shows a row where one plain float32 sum is off by
   far more than the tolerance and the step is not.

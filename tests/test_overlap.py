@@ -6,9 +6,11 @@ from test_report import bench_json, tables
 
 from bench import overlap
 from bench.data import make_problem
+from bench.grid import OVERLAP_MIN_ELEMENTS
 from bench.references import PASS_ROWS, wanted
 from bench.report import common
 from bench.report.model import parse_run
+from bench.report.overlap import overlap_of
 from kernels import numba_simd
 from kernels.numba_simd import block_rows
 
@@ -30,13 +32,13 @@ def test_the_backward_pass_rereads_the_first_block():
 
 
 def test_overlap_is_the_hidden_share_of_the_backward_pass():
-    assert overlap.overlap(10.0, 2.0, 12.0) == 0.0  # the passes add up
-    assert overlap.overlap(10.0, 2.0, 10.0) == 1.0  # the backward pass is free
-    assert overlap.overlap(10.0, 2.0, 13.0) == -0.5
+    assert overlap_of(10.0, 2.0, 12.0) == 0.0  # the passes add up
+    assert overlap_of(10.0, 2.0, 10.0) == 1.0  # the backward pass is free
+    assert overlap_of(10.0, 2.0, 13.0) == -0.5
 
 
 def test_the_passes_are_timed_only_where_x_comes_from_memory():
-    big = overlap.OVERLAP_MIN_ELEMENTS
+    big = OVERLAP_MIN_ELEMENTS
     for name in PASS_ROWS:
         assert wanted(name, big // 100, 100)
         assert not wanted(name, big // 100 - 1, 100)

@@ -280,7 +280,7 @@ def render_comparison(comparison, base_path, new_path):
 
 def _by_impl(c):
     rows = []
-    names = [*c.new.impls, *c.new.references]
+    names = [*c.new.impls, *c.new.references, *c.new.pass_rows]
     for impl in names:
         mine = [ch for ch in c.changes if ch.key[0] == impl]
         if not mine:

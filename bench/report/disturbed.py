@@ -95,7 +95,8 @@ NOTE = (
 SHOWN = 25
 STEAL_NOTE = (
     "Steal: the time the hypervisor gave this machine's vCPUs to something else"
-    " while the case was timed (`/proc/stat`, all CPUs, in ticks of 10 ms), in the"
+    " while the case was timed (`/proc/stat`, all CPUs, in USER_HZ ticks: 10 ms on"
+    " most Linux systems), in the"
     " deviant pass and the median of the others."
 )
 

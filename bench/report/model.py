@@ -234,7 +234,10 @@ def _steal_of(bench, samples):
         or not isinstance(values, list)
         or len(values) != len(samples)
         or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) and v >= 0
+            isinstance(v, int | float)
+            and not isinstance(v, bool)
+            and math.isfinite(v)
+            and v >= 0
             for v in values
         )
     ):

@@ -9,7 +9,7 @@ forward pass at the stream rate is a step at the stream rate; an overlap near 0
 means the backward pass is paid on top of the stream, and says by how much.
 """
 
-from bench.overlap import overlap
+from bench.grid import OVERLAP_MIN_ELEMENTS
 from bench.report.common import SIMD_BACKWARD, SIMD_FORWARD, STREAM_ONE
 from bench.report.comparisons import OURS
 from bench.report.formatting import fmt_cell, fmt_sig, heading, md_table
@@ -17,6 +17,12 @@ from bench.report.formatting import fmt_cell, fmt_sig, heading, md_table
 # The target (issue 18): at 1e6 x 100 the step hides at least this share
 OVERLAP_GOAL = 0.7
 GOAL_SIZE = (1_000_000, 100)
+
+
+def overlap_of(t_forward, t_backward, t_step):
+    """``(t_forward + t_backward - t_step) / t_backward``: the share of the backward
+    pass that the step hides (1: all of it, 0: none)."""
+    return (t_forward + t_backward - t_step) / t_backward
 
 
 def overlap_rows(run):
@@ -34,7 +40,7 @@ def overlap_rows(run):
                 continue
             t_stream = run.median(STREAM_ONE, dtype, n, d)
             share = None if t_stream is None else t_stream / t_s
-            rows.append((dtype, n, d, t_f, t_b, t_s, overlap(t_f, t_b, t_s), share))
+            rows.append((dtype, n, d, t_f, t_b, t_s, overlap_of(t_f, t_b, t_s), share))
     return rows
 
 
@@ -64,7 +70,8 @@ def render_overlap(run, level):
     intro = (
         f"`{OURS}` reads each block of X twice: forward (logits and per-sample"
         " terms) from memory, backward (the gradient) from the core's cache. The run"
-        " times the two passes apart (`bench/overlap.py`) where n·d >= 1e7."
+        f" times the two passes apart (`bench/overlap.py`) where n·d >="
+        f" {OVERLAP_MIN_ELEMENTS:,}."
         " overlap = (forward + backward - step) / backward, from the medians: 1"
         " when the backward pass runs while memory streams the next rows, 0 when"
         " the two add up, below 0 when the step costs more than its parts apart."
