@@ -14,6 +14,7 @@ import pytest
 
 from kernels import numba_parallel, numba_simd
 from kernels.agreement import RTOL, assert_agree
+from kernels.assembly import X86_64, native_asm
 from kernels.simd_lanes import RUN
 
 TINY = 2.0**-25  # a quarter of float32's ulp at 1
@@ -70,13 +71,10 @@ def test_each_run_leaves_float32_before_it_grows_long(order):
     assert np.all(np.abs(z - exact) <= RUN * TINY)
 
 
+@pytest.mark.skipif(not X86_64, reason="reads x86-64 assembly")
 def test_float32_input_sums_in_float32_lanes_and_float64_in_float64():
     # the float32 forward pass holds packed single-precision FMAs, the float64 one
     # packed double-precision FMAs (no conversion per element)
-    from kernels.assembly import X86_64, native_asm
-
-    if not X86_64:
-        pytest.skip("reads x86-64 assembly")
     for dtype, suffix in (("float32", "ps"), ("float64", "pd")):
         X = np.ones((64, 100), dtype)
         w = np.ones(100, dtype)

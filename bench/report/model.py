@@ -201,22 +201,24 @@ def _median_of(bench, path):
     return float(median)
 
 
+def _all_finite(values, floor, zero_ok=False):
+    """Every value a finite number (not a bool) above ``floor`` (or equal to it,
+    with ``zero_ok``)."""
+    return all(
+        isinstance(v, int | float)
+        and not isinstance(v, bool)
+        and math.isfinite(v)
+        and (v >= floor if zero_ok else v > floor)
+        for v in values
+    )
+
+
 def _samples_of(bench, name, path):
     kept = bench.get("loopbench")
     if not isinstance(kept, dict) or "pass_medians" not in kept:
         return None
     values = kept["pass_medians"]
-    if (
-        not isinstance(values, list)
-        or not values
-        or not all(
-            isinstance(v, int | float)
-            and not isinstance(v, bool)
-            and math.isfinite(v)
-            and v > 0
-            for v in values
-        )
-    ):
+    if not isinstance(values, list) or not values or not _all_finite(values, 0.0):
         raise ReportError(
             f"{path}: benchmark {name!r}: loopbench.pass_medians must be a list of"
             f" positive numbers (got {str(values)[:60]})"
@@ -233,13 +235,7 @@ def _steal_of(bench, samples):
         samples is None
         or not isinstance(values, list)
         or len(values) != len(samples)
-        or not all(
-            isinstance(v, int | float)
-            and not isinstance(v, bool)
-            and math.isfinite(v)
-            and v >= 0
-            for v in values
-        )
+        or not _all_finite(values, 0.0, zero_ok=True)
     ):
         return None
     return tuple(float(v) for v in values)
