@@ -82,7 +82,8 @@ order-check: $(STAMP)
 # Regenerate results/full's tables and the README's report blocks from the JSON
 readme: $(STAMP)
 	$(PY) -m bench report --input results/full/bench.json \
-		--pyperf results/pyperf results/pyperf-default --readme README.md
+		--pyperf results/pyperf results/pyperf-default \
+		--harness-run results/quick/bench.json --readme README.md
 
 # Execute the lesson notebook on this machine -> results/lesson/lesson.html and
 # lesson/lesson.ipynb, the executed notebook committed from the reference machine

@@ -48,3 +48,13 @@ def test_agreeing_harnesses_reverse_nothing(run):
         run, medians, 2
     )
     assert render_harnesses(run, {}, 2) == ""
+
+
+def test_a_second_run_gets_its_own_heading_and_file_name(run):
+    medians = {("numpy", "float64", 10, 1): 10e-6, ("numba", "float64", 10, 1): 2e-6}
+    text = render_harnesses(
+        run, medians, 2, "pyperf against the quick grid", "results/quick/bench.json"
+    )
+    assert text.startswith("## pyperf against the quick grid\n")
+    assert "median of the same case in `results/quick/bench.json`" in text
+    assert "2 cases in common, 2 (100 %) within 10 %" in text

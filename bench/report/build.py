@@ -46,7 +46,14 @@ class Report:
 
 
 def make_report(
-    json_path, out_dir=None, *, pyperf=None, readme=None, plots=True, dpi=PLOT_DPI
+    json_path,
+    out_dir=None,
+    *,
+    pyperf=None,
+    harness_run=None,
+    readme=None,
+    plots=True,
+    dpi=PLOT_DPI,
 ):
     """Turn one pytest-benchmark JSON into tables and plots.
 
@@ -58,6 +65,11 @@ def make_report(
         Where the files go; default the JSON's folder.
     pyperf : sequence of path, optional
         pyperf JSON files or folders of them.
+    harness_run : path, optional
+        A pytest-benchmark JSON of pyperf's own grid (``results/quick/bench.json``
+        for ``make bench-pyperf``'s): ``pyperf.md`` then sets pyperf against it
+        too, the same cases in the same kind of process, beside the comparison
+        with ``json_path``'s run.
     readme : path, optional
         A Markdown file whose marked blocks get the tables.
     plots : bool
@@ -81,6 +93,7 @@ def make_report(
     costs = cost_model(run)
     crossings = crossovers(run, costs, predictors(run))
     medians = load_pyperf(pyperf_files(pyperf)) if pyperf else None
+    same_grid = load_run(harness_run) if harness_run is not None else None
     readme_text = None
     if readme is not None:
         readme_text = updated_readme(
@@ -110,6 +123,15 @@ def make_report(
         files[PYPERF_MD], files[PYPERF_CSV] = render_pyperf(medians)
         for section in (
             render_harnesses(run, medians, 2),
+            same_grid
+            and render_harnesses(
+                same_grid,
+                medians,
+                2,
+                f"pyperf against pytest-benchmark on the same grid (preset"
+                f" {same_grid.preset})",
+                Path(harness_run).as_posix(),
+            ),
             render_allocation_cost(medians, 2),
         ):
             if section:

@@ -41,8 +41,22 @@ def reversed_verdicts(run, medians):
     return out
 
 
-def render_harnesses(run, medians, level):
-    """The comparison section (for ``pyperf.md``); empty when no case is shared."""
+def render_harnesses(run, medians, level, title=None, where=None):
+    """The comparison section (for ``pyperf.md``); empty when no case is shared.
+
+    Parameters
+    ----------
+    run : Run
+        The pytest-benchmark run to set pyperf against.
+    medians : dict
+        pyperf's medians, ``{(impl, dtype, n, d): seconds}``.
+    level : int
+        Heading level.
+    title : str, optional
+        The section's heading; default "pyperf against pytest-benchmark".
+    where : str, optional
+        The run's file as the text names it; default its file name.
+    """
     ratios = harness_ratios(run, medians)
     if not ratios:
         return ""
@@ -50,11 +64,11 @@ def render_harnesses(run, medians, level):
     flips = reversed_verdicts(run, medians)
     share = 100 * (len(ratios) - len(off)) / len(ratios)
     parts = [
-        heading(level, "pyperf against pytest-benchmark"),
+        heading(level, title or "pyperf against pytest-benchmark"),
         f"pyperf's median of each case over the median of the same case in"
-        f" `{run.source}` (pytest-benchmark, preset {run.preset}): {len(ratios)}"
-        f" cases in common, {len(ratios) - len(off)} ({share:.0f} %) within"
-        f" {100 * AGREE:.0f} %.",
+        f" `{where or run.source}` (pytest-benchmark, preset {run.preset}):"
+        f" {len(ratios)} cases in common, {len(ratios) - len(off)} ({share:.0f} %)"
+        f" within {100 * AGREE:.0f} %.",
         "Verdicts reversed between the two harnesses: "
         + (
             "; ".join(f"{a} vs {b} at {n:,} x {d:,} {dt}" for a, b, dt, n, d in flips)
