@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import allocator
+from bench import allocator, collector
 from bench.environment import describe, limit_blas_threads
 from bench.grid import (
     WARMUP_ITERATIONS,
@@ -116,6 +116,7 @@ def pytest_benchmark_update_json(config, benchmarks, output_json):
         " second pass",
         "rounds_sample_per_pass": SAMPLE_PER_PASS,
         "gc_disabled_while_timing": bool(config.getoption("benchmark_disable_gc")),
+        "gc_state": collector.STATE,
         "cpu_affinity": sorted(os.sched_getaffinity(0))
         if hasattr(os, "sched_getaffinity")
         else None,

@@ -17,7 +17,7 @@ inherited from this process's environment.
 
 import pyperf
 
-from bench import allocator
+from bench import allocator, collector
 from bench.environment import TIMING_ENVIRON, describe, limit_blas_threads
 from bench.grid import LEARNING_RATE, cases, get_preset, problem
 from kernels import IMPLEMENTATIONS
@@ -28,6 +28,7 @@ def time_step(loops, impl, n, d, dtype):
     w, b, X, y = problem(n, d, dtype)
     step = IMPLEMENTATIONS[impl].step
     step(w, b, X, y, LEARNING_RATE)  # compile and warm up before the clock starts
+    collector.settle()  # what the worker made so far is frozen (bench/collector.py)
     t0 = pyperf.perf_counter()
     for _ in range(loops):
         step(w, b, X, y, LEARNING_RATE)
@@ -64,6 +65,7 @@ def main():
             "loopbench_blas_threads": str(env["blas_threads_setting"]),
             "loopbench_numba_threads": str(env["numba_num_threads"]),
             "loopbench_allocator": env["allocator"]["state"],
+            "loopbench_gc": collector.STATE,
             "numpy_version": env["numpy"],
             "numba_version": env["numba"],
             "llvmlite_version": env["llvmlite"],

@@ -10,7 +10,7 @@ from functools import partial
 import numba
 import pytest
 
-from bench import interference
+from bench import collector, interference
 from bench.allocations import peak_allocated
 from bench.environment import blas_threads_setting
 from bench.grid import LEARNING_RATE, WARMUP_ITERATIONS, problem
@@ -61,8 +61,10 @@ def test_step(benchmark, case, preset):
 
 
 def timed(benchmark, func, *args):
-    """``benchmark(func, *args)``, with what else took the machine meanwhile
-    (``bench/interference.py``) in the case's ``extra_info``."""
+    """``benchmark(func, *args)`` from a settled collector (``bench/collector.py``),
+    with what else took the machine meanwhile (``bench/interference.py``) in the
+    case's ``extra_info``."""
+    collector.settle()
     before = interference.snapshot()
     benchmark(func, *args)
     benchmark.extra_info.update(interference.since(before))

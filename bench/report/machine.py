@@ -170,13 +170,13 @@ def _timing_settings(settings):
     per_pass = settings.get("max_time_per_pass")
     per_pass = f", {per_pass} s a case each" if per_pass else ""
     gc = settings.get("gc_disabled_while_timing")
+    gc = UNKNOWN if gc is None else ("disabled" if gc else "enabled")
+    if settings.get("gc_state") and gc == "enabled":
+        gc = f"enabled; {settings['gc_state']}"  # bench/collector.py
     return [
         ("Passes over the grid", f"{or_unknown(settings['passes'])}{per_pass}"),
         ("Order of the cases", or_unknown(settings.get("order"))),
-        (
-            "Garbage collector while timing",
-            UNKNOWN if gc is None else ("disabled" if gc else "enabled"),
-        ),
+        ("Garbage collector while timing", gc),
         ("CPU affinity", or_unknown(settings.get("cpu_affinity"))),
         ("Warmup calls per case", or_unknown(settings.get("warmup_iterations"))),
     ]
