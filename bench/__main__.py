@@ -10,6 +10,7 @@ python -m bench report [--input JSON] [--out DIR] [--pyperf DIR_OR_FILE ...]
 python -m bench gpu [--driver]
 python -m bench compare BASE.json NEW.json [--out FILE] [--fail-slower PCT]
 python -m bench predict N D [--dtype float64|float32 ...] [--input JSON]
+python -m bench instructions [--size NxD] [--dtype float64|float32 ...]
 python -m bench list
 """
 
@@ -209,6 +210,14 @@ def main(argv=None):
         " --input results/full/bench.json",
     )
     sub.add_parser(
+        "instructions",
+        help="instructions per cache line of X, counted by callgrind",
+        description="Count the instructions of the compiled passes under"
+        " valgrind's callgrind: per call and per 64-byte line of X"
+        " (bench/instructions.py) -> results/instructions/instructions.md.",
+        add_help=False,
+    )
+    sub.add_parser(
         "list",
         help="every implementation, what it is, and whether it runs here",
         description="Every declared implementation: interpreted, threaded, on a"
@@ -216,6 +225,11 @@ def main(argv=None):
         epilog="example:\n  python -m bench list",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["instructions"]:  # its own parser (the child takes it too)
+        from bench.instructions import main as instructions_main
+
+        return instructions_main(argv[1:])
     args = parser.parse_args(argv)
     if args.command == "run":
         from bench.run import run_pytest_benchmark

@@ -1,0 +1,221 @@
+"""Instructions per cache line of ``X``: the compiled passes, counted by callgrind.
+
+A time says how long a pass took; it does not say why. Where ``numba_simd`` reads
+``X`` slower than the stream, one question is how much work the core does per
+64-byte line it reads: the fewer instructions per line, the further ahead of the
+data the core's out-of-order window reaches, and the more of the in-core work can
+hide behind the memory stream. callgrind (valgrind) counts the instructions a
+process executes, the same count whatever else the machine is doing, so this is a
+measure the noisy shared machines give exactly.
+
+``python -m bench instructions`` runs a child process under
+``valgrind --tool=callgrind``. The child compiles and warms each function, then
+for each one zeroes callgrind's counters (``callgrind_control --zero``), calls it
+``CALLS`` times, and dumps them (``callgrind_control --dump=LABEL``); the parent
+reads the dumps' totals and divides by the calls and by the lines of ``X``:
+
+- ``stream_one``: the loop that does nothing but read ``X`` (``bench/stream.py``);
+- ``forward``, ``backward``: ``numba_simd``'s two passes on their own
+  (``bench/overlap.py``; backward from cache);
+- ``numba_simd`` and ``numba``: the whole step.
+
+What callgrind counts is the code LLVM compiled for the CPU that valgrind shows
+the process, and valgrind does not run AVX-512: on a machine with it, Numba
+compiles the child's code for the same CPU without AVX-512 (the table records the
+features the child saw). The counts are those of that build; the shape of the
+loops (vector width aside) is the same as in the timed runs.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from bench.report.formatting import fmt_sig, md_table
+
+CALLS = 3
+LINE_BYTES = 64
+FUNCTIONS = ("stream_one", "forward", "backward", "numba_simd", "numba")
+DEFAULT_SIZE = (100_000, 100)
+OUT = Path(__file__).resolve().parent.parent / "results" / "instructions"
+CHILD_FLAG = "--child"
+OVERHEAD = "overhead"  # a dump with no call between it and the zero
+
+
+def _functions():
+    """``{name: (callable, takes)}``; takes is ``"X"`` or ``"step"`` or ``"fwd"``."""
+    import kernels.numba_loop as numba_loop
+    import kernels.numba_simd as numba_simd
+    from bench.overlap import backward, forward
+    from bench.stream import stream_one
+
+    return {
+        "stream_one": (stream_one, "X"),
+        "forward": (forward, "fwd"),
+        "backward": (backward, "X"),
+        "numba_simd": (numba_simd.step, "step"),
+        "numba": (numba_loop.step, "step"),
+    }
+
+
+def _child(n, d, dtypes):
+    """Under callgrind: warm each function, then count ``CALLS`` calls of it."""
+    from bench.allocator import apply
+    from bench.data import make_problem
+
+    apply()
+    import llvmlite.binding as llvm
+
+    features = llvm.get_host_cpu_features().flatten()
+    print(json.dumps({"cpu": llvm.get_host_cpu_name(), "features": features}))
+    pid = str(os.getpid())
+
+    def count(label, fn, args):
+        for _ in range(2 if fn else 0):  # compile, then a call with everything warm
+            fn(*args)
+        subprocess.run(["callgrind_control", "--zero", pid], check=True)
+        for _ in range(CALLS if fn else 0):
+            fn(*args)
+        subprocess.run(["callgrind_control", f"--dump={label}", pid], check=True)
+
+    count(f"{OVERHEAD}:-", None, ())  # the zero and dump themselves: subtracted
+    for dtype in dtypes:
+        w, b, X, y = make_problem(n, d, dtype=np.dtype(dtype))
+        args = {"X": (X,), "fwd": (w, b, X, y), "step": (w, b, X, y, 0.1)}
+        for name, (fn, takes) in _functions().items():
+            count(f"{name}:{dtype}", fn, args[takes])
+    return 0
+
+
+def read_dumps(folder):
+    """``{(name, dtype): instructions}`` from callgrind's dump files in
+    ``folder``, one per ``--dump=name:dtype``."""
+    out = {}
+    for path in sorted(Path(folder).glob("callgrind.out*")):
+        label = total = None
+        for line in path.read_text(errors="replace").splitlines():
+            if line.startswith("desc: Trigger:"):
+                trigger = line.split(":", 2)[2].strip()
+                if trigger.startswith("dump "):
+                    label = trigger[len("dump ") :]
+            elif line.startswith("summary:"):
+                total = int(line.split()[1])
+        if label and ":" in label and total is not None:
+            name, dtype = label.rsplit(":", 1)
+            out[(name, dtype)] = total
+    return out
+
+
+def per_call(counts):
+    """``{(name, dtype): instructions per call}``, less the zero-and-dump overhead,
+    in ``FUNCTIONS`` order."""
+    overhead = counts.get((OVERHEAD, "-"), 0)
+    order = {name: i for i, name in enumerate(FUNCTIONS)}
+    keys = sorted(
+        (k for k in counts if k[0] in order),
+        key=lambda k: (k[1] != "float64", order[k[0]]),
+    )
+    return {k: (counts[k] - overhead) / CALLS for k in keys}
+
+
+def render(counts, n, d, cpu, native):
+    """The Markdown table: instructions per call and per line of ``X``."""
+    rows = []
+    for (name, dtype), calls in per_call(counts).items():
+        lines = n * d * np.dtype(dtype).itemsize / LINE_BYTES
+        rows.append([name, dtype, fmt_sig(calls / 1e6), fmt_sig(calls / lines)])
+    seen = set(cpu["features"].split(","))
+    missing = sorted(set(native["features"].split(",")) - seen)
+    lost = [f[1:] for f in missing if f.startswith("+") and "avx512" in f]
+    return (
+        "\n\n".join(
+            [
+                "# Instructions per cache line of X",
+                f"`python -m bench instructions --size {n}x{d}`: instructions executed"
+                f" per call, counted by callgrind over {CALLS} calls after two warm"
+                f" ones, and per {LINE_BYTES}-byte line of X ({n:,} x {d:,}). A count,"
+                " not a time: the same on a loaded machine.",
+                f"Machine: {native.get('machine', 'unknown')} (LLVM's name:"
+                f" `{native['cpu']}`), Numba {native.get('numba', 'unknown')}. The"
+                " code counted is LLVM's for the CPU valgrind shows the process:"
+                f" `{cpu['cpu']}`"
+                + (
+                    f", without {', '.join(lost)} (valgrind runs no AVX-512; the timed"
+                    " runs on this machine use it)."
+                    if lost
+                    else ", the same features as outside valgrind."
+                ),
+                md_table(
+                    ["function", "dtype", "millions per call", "per line of X"],
+                    rows,
+                    "llrr",
+                ),
+            ]
+        )
+        + "\n"
+    )
+
+
+def main(argv=None):
+    """``python -m bench instructions``: count, write ``instructions.md``; exit code."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench instructions",
+        description="Instructions per call and per cache line of X, counted by"
+        " callgrind (needs valgrind).",
+    )
+    parser.add_argument("--size", default="x".join(map(str, DEFAULT_SIZE)))
+    parser.add_argument("--dtype", nargs="+", default=["float64", "float32"])
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(CHILD_FLAG, action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    from bench.grid import parse_size
+
+    try:
+        n, d = parse_size(args.size)
+    except ValueError as err:
+        parser.error(f"argument --size: {err}")
+    for dtype in args.dtype:
+        if dtype not in ("float64", "float32"):
+            parser.error(f"argument --dtype: float64 or float32, got {dtype!r}")
+    if args.child:
+        return _child(n, d, args.dtype)
+    for tool in ("valgrind", "callgrind_control"):
+        if shutil.which(tool) is None:
+            print(f"{tool} is not installed (Debian: apt install valgrind)")
+            return 1
+    import llvmlite.binding as llvm
+    import numba
+
+    from bench.environment import cpu_name
+
+    native = {"cpu": llvm.get_host_cpu_name(), "machine": cpu_name()}
+    native["features"] = llvm.get_host_cpu_features().flatten()
+    native["numba"] = numba.__version__
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = ["valgrind", "--tool=callgrind", "--quiet"]
+        cmd += [f"--callgrind-out-file={tmp}/callgrind.out.%p"]
+        cmd += [sys.executable, "-m", "bench.instructions", CHILD_FLAG]
+        cmd += ["--size", f"{n}x{d}", "--dtype", *args.dtype]
+        print("counting under callgrind (minutes: Numba compiles under valgrind)")
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            print(done.stdout[-2000:], done.stderr[-2000:], sep="\n")
+            return done.returncode
+        cpu = json.loads(done.stdout.splitlines()[0])
+        counts = read_dumps(tmp)
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / "instructions.md"
+    path.write_text(render(counts, n, d, cpu, native))
+    print(path.read_text())
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Instructions per cache line (``bench/instructions.py``), without valgrind.
+
+What this module proves
+-----------------------
+- callgrind's dump files are read by their trigger label, the zero-and-dump
+  overhead is subtracted, and the counts become instructions per call and per
+  64-byte line of ``X``, in a fixed order.
+- The table names the CPU the counted code was compiled for and the AVX-512
+  features valgrind hid.
+- Without valgrind the command says so and exits 1, counting nothing.
+"""
+
+from bench import instructions
+
+
+def _dump(folder, index, label, total):
+    (folder / f"callgrind.out.7.{index}").write_text(
+        "# callgrind format\nversion: 1\n"
+        f"desc: Trigger: dump {label}\n\npositions: line\nevents: Ir\n"
+        f"summary: {total}\n\nfn=(1) x\n0 {total}\ntotals: {total}\n"
+    )
+
+
+def test_dumps_become_instructions_per_call_and_per_line(tmp_path):
+    calls = instructions.CALLS
+    _dump(tmp_path, 1, "overhead:-", 1_000)
+    _dump(tmp_path, 2, "forward:float64", 1_000 + calls * 12 * 125_000)
+    _dump(tmp_path, 3, "stream_one:float64", 1_000 + calls * 3 * 125_000)
+    _dump(tmp_path, 10, "stream_one:float32", 1_000 + calls * 10 * 62_500)
+    counts = instructions.read_dumps(tmp_path)
+    assert counts[("overhead", "-")] == 1_000
+    per_call = instructions.per_call(counts)
+    assert list(per_call) == [
+        ("stream_one", "float64"),
+        ("forward", "float64"),
+        ("stream_one", "float32"),
+    ]
+    assert per_call[("forward", "float64")] == 12 * 125_000
+    cpu = {"cpu": "haswell", "features": "+avx2,-avx512f"}
+    native = {"cpu": "sapphirerapids", "features": "+avx2,+avx512f"}
+    text = instructions.render(counts, 10_000, 100, cpu, native)  # 125,000 lines
+    assert "| forward    | float64 |              1.50 |          12.0 |" in text
+    assert "| stream_one | float32 |             0.625 |          10.0 |" in text
+    assert "`haswell`, without avx512f" in text
+    same = instructions.render(counts, 10_000, 100, cpu, cpu)
+    assert "the same features as outside valgrind" in same
+
+
+def test_without_valgrind_it_says_so(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(instructions.shutil, "which", lambda tool: None)
+    assert instructions.main(["--out", str(tmp_path)]) == 1
+    assert "valgrind is not installed" in capsys.readouterr().out
+    assert not list(tmp_path.iterdir())
+
+
+def test_bad_arguments_exit_2(capsys):
+    import pytest
+
+    for argv in (["--size", "0x3"], ["--dtype", "float16"]):
+        with pytest.raises(SystemExit) as exit_:
+            instructions.main(argv)
+        assert exit_.value.code == 2
+    assert "--dtype" in capsys.readouterr().err
