@@ -71,19 +71,24 @@ bench-pyperf: $(STAMP)
 
 # Order check: a few cases timed alone, each size in a fresh process of its own,
 # against the same cases inside the quick grid (make bench first) ->
-# results/order-check/compare.md. With the allocator state fixed
-# (bench/allocator.py) the two should agree within 10 %.
+# results/order-check/compare.md. With the allocator and collector states fixed
+# (bench/allocator.py, bench/collector.py) the two should agree within 10 %. The
+# quick grid's JSON is kept beside it (grid.json, its time stamp kept), committed
+# with it: also the pytest-benchmark side of pyperf.md's harness comparison.
 ORDER_SIZES := --size 100000x1 --size 100000x10 --size 10000x100
 order-check: $(STAMP)
+	@test -f results/quick/bench.json || { echo "order-check: run make bench first"; exit 1; }
+	mkdir -p results/order-check
+	cp -p results/quick/bench.json results/order-check/grid.json
 	$(PY) -m bench run $(ORDER_SIZES) --out results/order-check -- -k "not test_first_call"
-	$(PY) -m bench compare results/quick/bench.json results/order-check/bench.json \
+	$(PY) -m bench compare results/order-check/grid.json results/order-check/bench.json \
 		--out results/order-check/compare.md
 
 # Regenerate results/full's tables and the README's report blocks from the JSON
 readme: $(STAMP)
 	$(PY) -m bench report --input results/full/bench.json \
 		--pyperf results/pyperf results/pyperf-default \
-		--harness-run results/quick/bench.json --readme README.md
+		--harness-run results/order-check/grid.json --readme README.md
 
 # Execute the lesson notebook on this machine -> results/lesson/lesson.html and
 # lesson/lesson.ipynb, the executed notebook committed from the reference machine

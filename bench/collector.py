@@ -17,10 +17,9 @@ So every timing process calls ``settle()`` right before a case is timed:
 object still alive into the permanent generation, which collections skip. The
 collector stays on, and the step pays for the collections its own objects cause,
 as in a program that holds little else, but not for what ran before. The
-pytest-benchmark cases (``bench/test_step.py``, ``bench/test_reference.py``) and
-each pyperf worker (``bench/pyperf_suite.py``) do this; the lesson times with
-``timeit``, which turns the collector off while it times (so the Python loop there
-does not pay for its collections at all).
+pytest-benchmark cases (``bench/test_step.py``, ``bench/test_reference.py``), each
+pyperf worker (``bench/pyperf_suite.py``) and the lesson's timing helper (``timeit``
+with the collector turned back on) do this.
 """
 
 import gc

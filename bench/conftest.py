@@ -18,6 +18,7 @@ from bench.grid import (
 )
 from bench.passes import SAMPLE_PER_PASS, merge_passes, order_key
 from bench.references import REFERENCES, wanted
+from bench.run import uncommitted_changes
 from kernels import IMPLEMENTATIONS
 
 _limiter = None
@@ -117,6 +118,8 @@ def pytest_benchmark_update_json(config, benchmarks, output_json):
         "rounds_sample_per_pass": SAMPLE_PER_PASS,
         "gc_disabled_while_timing": bool(config.getoption("benchmark_disable_gc")),
         "gc_state": collector.STATE,
+        # what git's dirty flag above does not tell apart: code, or results only
+        "code_changes": uncommitted_changes(),
         "cpu_affinity": sorted(os.sched_getaffinity(0))
         if hasattr(os, "sched_getaffinity")
         else None,

@@ -31,6 +31,7 @@ from bench.report import (
     reading,
     targets,
 )
+from bench.report import machine as report_machine
 from bench.report.predictor import predictors
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -688,7 +689,7 @@ def test_committed_tables_and_readme_match_their_json(tmp_path, monkeypatch):
         REFERENCE / "bench.json",
         out,
         pyperf=[ROOT / "results" / "pyperf", ROOT / "results" / "pyperf-default"],
-        harness_run=Path("results/quick/bench.json"),
+        harness_run=Path("results/order-check/grid.json"),
         readme=readme,
         plots=False,
     )
@@ -696,13 +697,13 @@ def test_committed_tables_and_readme_match_their_json(tmp_path, monkeypatch):
         assert (out / name).read_bytes() == (REFERENCE / name).read_bytes(), (
             f"results/full/{name} is stale: run `python -m bench report --input"
             " results/full/bench.json --pyperf results/pyperf results/pyperf-default"
-            " --harness-run results/quick/bench.json --readme README.md` (make"
+            " --harness-run results/order-check/grid.json --readme README.md` (make"
             " readme)"
         )
     assert readme.read_bytes() == (ROOT / "README.md").read_bytes(), (
         "README.md's report blocks are stale: run `python -m bench report --input"
         " results/full/bench.json --pyperf results/pyperf results/pyperf-default"
-        " --harness-run results/quick/bench.json --readme README.md` (make readme)"
+        " --harness-run results/order-check/grid.json --readme README.md` (make readme)"
     )
 
 
@@ -1033,3 +1034,20 @@ def test_written_files_are_readable_by_everyone(tmp_path):
     out = tables(tmp_path, bench_json(KNOWN))
     for name in ("summary.md", "summary.csv"):
         assert (out / name).stat().st_mode & 0o777 == 0o644
+
+
+def test_the_commit_row_tells_code_changes_from_regenerated_results():
+    info = {"id": "0123456789abcdef", "branch": "main", "dirty": True}
+    assert report_machine._commit(info, []) == (
+        "0123456789ab (branch main, uncommitted changes in results/ only)"
+    )
+    assert report_machine._commit(info, ["bench/grid.py"]) == (
+        "0123456789ab (branch main, UNCOMMITTED CHANGES (bench/grid.py): not the"
+        " code of this commit)"
+    )
+    # an older run, without the list: git's flag, which counts results too
+    assert "UNCOMMITTED CHANGES: not the code" in report_machine._commit(info)
+    assert (
+        report_machine._commit({**info, "dirty": False}, [])
+        == "0123456789ab (branch main)"
+    )

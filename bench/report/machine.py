@@ -47,12 +47,24 @@ def _blas(libs):
     return "; ".join(dict.fromkeys(out))
 
 
-def _commit(info):
+def _commit(info, code_changes=None):
+    """The commit row. ``code_changes``: the run's own list of uncommitted paths
+    outside ``results/`` (``bench.run.uncommitted_changes``), where the JSON has
+    it; git's dirty flag otherwise, which also counts regenerated results."""
     if not isinstance(info, dict) or not info.get("id"):
         return UNKNOWN
     text = str(info["id"])[:12]
     details = [f"branch {info['branch']}"] if info.get("branch") else []
-    if info.get("dirty"):
+    if isinstance(code_changes, list):
+        if code_changes:
+            shown = ", ".join(map(str, code_changes[:3]))
+            more = ", ..." if len(code_changes) > 3 else ""
+            details.append(
+                f"UNCOMMITTED CHANGES ({shown}{more}): not the code of this commit"
+            )
+        elif info.get("dirty"):
+            details.append("uncommitted changes in results/ only")
+    elif info.get("dirty"):
         details.append("UNCOMMITTED CHANGES: not the code of this commit")
     return f"{text} ({', '.join(details)})" if details else text
 
@@ -102,7 +114,13 @@ def describe_environment(data):
         *_allocator(env.get("allocator")),
         *_peers(env.get("peers")),
         *_gpu(env.get("gpu")),
-        ("Commit", _commit(data.get("commit_info"))),
+        (
+            "Commit",
+            _commit(
+                data.get("commit_info"),
+                (data.get("loopbench") or {}).get("code_changes"),
+            ),
+        ),
         ("pytest-benchmark", or_unknown(data.get("version"))),
         *_timing_settings(data.get("loopbench")),
     ]
