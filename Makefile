@@ -74,13 +74,13 @@ bench-pyperf: $(STAMP)
 # results/order-check/compare.md. With the allocator and collector states fixed
 # (bench/allocator.py, bench/collector.py) the two should agree within 10 %. The
 # quick grid's JSON is kept beside it (grid.json, its time stamp kept), committed
-# with it: also the pytest-benchmark side of pyperf.md's harness comparison.
+# with it: also the pytest-benchmark side of pyperf.md's harness comparison, so
+# run make bench-pyperf and make readme after it, from the same session.
 ORDER_SIZES := --size 100000x1 --size 100000x10 --size 10000x100
 order-check: $(STAMP)
 	@test -f results/quick/bench.json || { echo "order-check: run make bench first"; exit 1; }
-	mkdir -p results/order-check
-	cp -p results/quick/bench.json results/order-check/grid.json
 	$(PY) -m bench run $(ORDER_SIZES) --out results/order-check -- -k "not test_first_call"
+	cp -p results/quick/bench.json results/order-check/grid.json
 	$(PY) -m bench compare results/order-check/grid.json results/order-check/bench.json \
 		--out results/order-check/compare.md
 

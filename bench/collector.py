@@ -12,14 +12,19 @@ implementations' steps had run in the same process (JAX, PyTorch, Numba,
 ``torch.compile``); with the collector off, 62 ms in both. Inside the grid the
 time of that case moved with the cases before it.
 
-So every timing process calls ``settle()`` right before a case is timed:
-``gc.collect()`` frees what earlier cases left, and ``gc.freeze()`` moves every
-object still alive into the permanent generation, which collections skip. The
+So the timing code calls ``settle()`` right before a case is timed:
+``gc.collect()`` frees the garbage made since the last ``settle``, and
+``gc.freeze()`` moves every object still alive into the permanent generation,
+which collections skip. (A cycle among objects frozen earlier that dies later is
+never freed: a bounded retention, traded for not walking everything at every case;
+the full reference grid ran to its end with it.) This is the collector of CPython
+3.11 to 3.13; 3.14's incremental collector triggers differently. The
 collector stays on, and the step pays for the collections its own objects cause,
 as in a program that holds little else, but not for what ran before. The
 pytest-benchmark cases (``bench/test_step.py``, ``bench/test_reference.py``), each
-pyperf worker (``bench/pyperf_suite.py``) and the lesson's timing helper (``timeit``
-with the collector turned back on) do this.
+pyperf worker (``bench/pyperf_suite.py``) and the lesson's timings (``timeit`` with
+the collector turned back on) do this; the first-call processes, which time one
+call of a new process, do not.
 """
 
 import gc

@@ -18,7 +18,6 @@ from bench.grid import (
 )
 from bench.passes import SAMPLE_PER_PASS, merge_passes, order_key
 from bench.references import REFERENCES, wanted
-from bench.run import uncommitted_changes
 from kernels import IMPLEMENTATIONS
 
 _limiter = None
@@ -108,6 +107,8 @@ def pytest_benchmark_update_machine_info(config, machine_info):
 
 
 def pytest_benchmark_update_json(config, benchmarks, output_json):
+    from bench.run import uncommitted_changes  # here: bench.run loads the report
+
     passes = _passes(config)
     output_json["loopbench"] = {
         "preset": _preset(config).name,

@@ -40,7 +40,7 @@ ALLOW_DIRTY_ENV = "LOOPBENCH_ALLOW_DIRTY"
 
 def uncommitted_changes():
     """Paths with uncommitted changes to tracked files, results/ aside (a run
-    rewrites it); empty outside a git checkout."""
+    rewrites it); None where git cannot tell (no git, not a checkout)."""
     try:
         done = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],
@@ -50,7 +50,7 @@ def uncommitted_changes():
             check=True,
         )
     except (OSError, subprocess.CalledProcessError):
-        return []
+        return None
     paths = [line[3:] for line in done.stdout.splitlines()]
     return [p for p in paths if not p.startswith("results/")]
 

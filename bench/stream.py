@@ -11,8 +11,9 @@ the loop runs as fast as the core can take in data.
 ``X.sum()`` is not that loop: NumPy sums pairwise in blocks, for accuracy, and on
 the reference machine read ``X`` slower than the fused compiled step did, so a
 share of its rate above 100 % taught nothing. ``stream_one`` is the ceiling of a
-single-threaded step, ``stream_all`` (the rows split over Numba's threads) the
-ceiling of ``numba_parallel``.
+single-threaded step, ``stream_all`` (the rows split over Numba's threads, one
+thread for a single chunk of rows, as ``numba_parallel``) the ceiling of
+``numba_parallel``.
 """
 
 import numpy as np

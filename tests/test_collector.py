@@ -13,6 +13,7 @@ What this module proves
 """
 
 import gc
+import weakref
 
 import pytest
 
@@ -35,9 +36,14 @@ class _Cycle:
 def test_settle_frees_garbage_and_freezes_the_rest():
     assert gc.isenabled()
     alive = [[i] for i in range(50_000)]
-    for _ in range(100):
-        _Cycle()  # garbage only a collection frees
+    gc.disable()  # no collection between making the cycles and settle
+    try:
+        cycles = [weakref.ref(_Cycle()) for _ in range(100)]  # garbage, not freed
+        assert all(ref() is not None for ref in cycles)
+    finally:
+        gc.enable()
     frozen = collector.settle()
+    assert all(ref() is None for ref in cycles)  # collected, not frozen
     assert frozen >= len(alive)
     assert gc.get_freeze_count() == frozen
     assert len(gc.get_objects(generation=2)) < 1_000  # what is left to traverse

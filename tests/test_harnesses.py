@@ -58,3 +58,14 @@ def test_a_second_run_gets_its_own_heading_and_file_name(run):
     assert text.startswith("## pyperf against the quick grid\n")
     assert "median of the same case in `results/quick/bench.json`" in text
     assert "2 cases in common, 2 (100 %) within 10 %" in text
+
+
+def test_a_harness_run_needs_pyperf_and_is_named_relative(tmp_path, monkeypatch):
+    from bench.report.build import ReportError, _shown, make_report
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "results").mkdir()
+    assert _shown(tmp_path / "results" / "grid.json") == "results/grid.json"
+    assert _shown("/elsewhere/grid.json") == "/elsewhere/grid.json"
+    with pytest.raises(ReportError, match="--harness-run needs --pyperf"):
+        make_report(tmp_path / "bench.json", harness_run=tmp_path / "grid.json")

@@ -42,6 +42,8 @@ def test_dumps_become_instructions_per_call_and_per_line(tmp_path):
     assert "| forward    | float64 |              1.50 |          12.0 |" in text
     assert "| stream_one | float32 |             0.625 |          10.0 |" in text
     assert "`haswell`, without avx512f" in text
+    other = {"cpu": "haswell", "features": "+avx2,+sha"}
+    assert "without sha" in instructions.render(counts, 10_000, 100, cpu, other)
     same = instructions.render(counts, 10_000, 100, cpu, cpu)
     assert "the same features as outside valgrind" in same
 

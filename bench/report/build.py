@@ -45,6 +45,16 @@ class Report:
     notes: list = field(default_factory=list)
 
 
+def _shown(path):
+    """``path`` as the report names it: relative to the working folder when
+    inside it, so that the committed text names no machine's folders."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def make_report(
     json_path,
     out_dir=None,
@@ -88,6 +98,8 @@ def make_report(
         Bad input, missing README markers, or a file that cannot be written. The
         README is checked before anything is written.
     """
+    if harness_run is not None and not pyperf:
+        raise ReportError("--harness-run needs --pyperf: it sets pyperf against it")
     json_path = Path(json_path)
     run = load_run(json_path)
     out_dir = Path(out_dir) if out_dir else json_path.parent
@@ -131,7 +143,7 @@ def make_report(
                 2,
                 f"pyperf against pytest-benchmark on the same grid (preset"
                 f" {same_grid.preset})",
-                Path(harness_run).as_posix(),
+                _shown(harness_run),
             ),
             render_allocation_cost(medians, 2),
         ):

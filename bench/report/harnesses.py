@@ -1,5 +1,6 @@
 """The two harnesses side by side: pyperf's median of each case against
-pytest-benchmark's, from the same allocator state (``bench/allocator.py``).
+pytest-benchmark's, from the same allocator and collector states
+(``bench/allocator.py``, ``bench/collector.py``).
 
 pyperf times each case in fresh worker processes; pytest-benchmark in one long
 process, in passes. With the allocator's thresholds fixed in both, the same case
