@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.grid import DTYPES, parse_size
 from bench.report.formatting import fmt_sig, md_table
 
 CALLS = 3
@@ -63,16 +64,23 @@ def _functions():
     }
 
 
+def _llvm_cpu():
+    """``{"cpu", "features"}``: the CPU LLVM (so Numba) compiles for here."""
+    import llvmlite.binding as llvm
+
+    return {
+        "cpu": llvm.get_host_cpu_name(),
+        "features": llvm.get_host_cpu_features().flatten(),
+    }
+
+
 def _child(n, d, dtypes):
     """Under callgrind: warm each function, then count ``CALLS`` calls of it."""
     from bench.allocator import apply
-    from bench.data import make_problem
+    from bench.grid import LEARNING_RATE, problem
 
     apply()
-    import llvmlite.binding as llvm
-
-    features = llvm.get_host_cpu_features().flatten()
-    print(json.dumps({"cpu": llvm.get_host_cpu_name(), "features": features}))
+    print(json.dumps(_llvm_cpu()))
     pid = str(os.getpid())
 
     def count(label, fn, args):
@@ -85,8 +93,8 @@ def _child(n, d, dtypes):
 
     count(f"{OVERHEAD}:-", None, ())  # the zero and dump themselves: subtracted
     for dtype in dtypes:
-        w, b, X, y = make_problem(n, d, dtype=np.dtype(dtype))
-        args = {"X": (X,), "fwd": (w, b, X, y), "step": (w, b, X, y, 0.1)}
+        w, b, X, y = problem(n, d, dtype)
+        args = {"X": (X,), "fwd": (w, b, X, y), "step": (w, b, X, y, LEARNING_RATE)}
         for name, (fn, takes) in _functions().items():
             count(f"{name}:{dtype}", fn, args[takes])
     return 0
@@ -169,33 +177,25 @@ def main(argv=None):
         " callgrind (needs valgrind).",
     )
     parser.add_argument("--size", default="x".join(map(str, DEFAULT_SIZE)))
-    parser.add_argument("--dtype", nargs="+", default=["float64", "float32"])
+    parser.add_argument("--dtype", nargs="+", choices=DTYPES, default=list(DTYPES))
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument(CHILD_FLAG, action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    from bench.grid import parse_size
-
     try:
         n, d = parse_size(args.size)
     except ValueError as err:
         parser.error(f"argument --size: {err}")
-    for dtype in args.dtype:
-        if dtype not in ("float64", "float32"):
-            parser.error(f"argument --dtype: float64 or float32, got {dtype!r}")
     if args.child:
         return _child(n, d, args.dtype)
     for tool in ("valgrind", "callgrind_control"):
         if shutil.which(tool) is None:
             print(f"{tool} is not installed (Debian: apt install valgrind)")
             return 1
-    import llvmlite.binding as llvm
     import numba
 
     from bench.environment import cpu_name
 
-    native = {"cpu": llvm.get_host_cpu_name(), "machine": cpu_name()}
-    native["features"] = llvm.get_host_cpu_features().flatten()
-    native["numba"] = numba.__version__
+    native = {**_llvm_cpu(), "machine": cpu_name(), "numba": numba.__version__}
     with tempfile.TemporaryDirectory() as tmp:
         cmd = ["valgrind", "--tool=callgrind", "--quiet"]
         cmd += [f"--callgrind-out-file={tmp}/callgrind.out.%p"]
