@@ -27,9 +27,9 @@ So the rows are taken in blocks small enough to stay in the core's cache
    instruction; 1 ulp of float32 is far inside the float32 tolerance) and the rest
    in float64;
 3. backward: ``g_w += r_k x_k`` over the block's rows, which are still in cache,
-   so ``X`` is read from memory once per step, as in ``numba_loop``. Four rows'
-   products are combined in ``X``'s lanes (float32 for float32) before they are
-   added to the float64 ``g_w``.
+   so ``X`` is read from memory once per step, as in ``numba_loop``. float32
+   input sums it in float32 lanes too, into a float32 partial gradient that is
+   added into the float64 ``g_w`` every ``RUN`` rows at most.
 
 ``tests/test_simd_shape.py`` reads the machine code of step 2 and fails if it holds
 no vector instructions or calls a scalar ``exp`` or ``log``.
@@ -43,7 +43,14 @@ import kernels._numba_cache  # noqa: F401  (before any cache=True: drops stale c
 from kernels._contract import public_step, public_train
 from kernels.numba_loop import FASTMATH, update
 from kernels.simd_exp import SIMD_MATH, exp_neg32, exp_neg64
-from kernels.simd_lanes import RUN, lane_zero, to_lane
+from kernels.simd_lanes import (
+    RUN,
+    flush,
+    lane_gradient,
+    lane_words,
+    lane_zero,
+    to_lane,
+)
 from kernels.simd_log import log1p_unit32, log1p_unit64
 
 # Bytes of X per block: the block is read twice (forward, backward), the second
@@ -199,14 +206,14 @@ def logits(w, b, X, start, m, z):
 
 
 @njit(cache=True, fastmath=FASTMATH)
-def gradient(X, r, start, m, g_w):
-    """``g_w += sum_k r[k] X[start + k]`` over the ``m`` rows of a block.
+def gradient(X, r, start, m, g):
+    """``g += sum_k r[k] X[start + k]`` over the ``m`` rows of a block.
 
-    Narrow rows: one sum over the block's rows per feature, in registers. Wide
-    rows: four rows per pass over ``g_w``, so that ``g_w`` is loaded and stored a
-    quarter as often as a row at a time would (measured: 1.4x faster from L2);
-    the four products are summed in ``X``'s lanes (float32: 1.2x at d = 1000 on
-    the developer's Xeon).
+    ``g`` is in ``X``'s lanes (``simd_lanes.lane_gradient``): float32 for float32
+    ``X``, so no product is converted to float64 here. Narrow rows: one sum over
+    the block's rows per feature, in registers. Wide rows: four rows per pass over
+    ``g``, so that ``g`` is loaded and stored a quarter as often as a row at a time
+    would (measured: 1.4x faster from L2).
     """
     d = X.shape[1]
     if d < NARROW:
@@ -214,23 +221,38 @@ def gradient(X, r, start, m, g_w):
             acc = 0.0
             for k in range(m):
                 acc += r[k] * X[start + k, j]
-            g_w[j] += acc
+            g[j] += acc
         return
     k = 0
+    while k + 8 <= m:
+        r0, r1 = to_lane(X, r[k]), to_lane(X, r[k + 1])
+        r2, r3 = to_lane(X, r[k + 2]), to_lane(X, r[k + 3])
+        r4, r5 = to_lane(X, r[k + 4]), to_lane(X, r[k + 5])
+        r6, r7 = to_lane(X, r[k + 6]), to_lane(X, r[k + 7])
+        i = start + k
+        for j in range(d):
+            g[j] += (
+                (r0 * X[i, j] + r1 * X[i + 1, j])
+                + (r2 * X[i + 2, j] + r3 * X[i + 3, j])
+            ) + (
+                (r4 * X[i + 4, j] + r5 * X[i + 5, j])
+                + (r6 * X[i + 6, j] + r7 * X[i + 7, j])
+            )
+        k += 8
     while k + 4 <= m:
         # four rows' products combined in X's lanes, then added to float64 g_w
         r0, r1 = to_lane(X, r[k]), to_lane(X, r[k + 1])
         r2, r3 = to_lane(X, r[k + 2]), to_lane(X, r[k + 3])
         i = start + k
         for j in range(d):
-            g_w[j] += (r0 * X[i, j] + r1 * X[i + 1, j]) + (
+            g[j] += (r0 * X[i, j] + r1 * X[i + 1, j]) + (
                 r2 * X[i + 2, j] + r3 * X[i + 3, j]
             )
         k += 4
     for rest in range(k, m):  # the last m % 4 rows
-        r_k = r[rest]
+        r_k = to_lane(X, r[rest])
         for j in range(d):
-            g_w[j] += r_k * X[start + rest, j]
+            g[j] += r_k * X[start + rest, j]
 
 
 @njit(cache=True, fastmath=FASTMATH)
@@ -243,9 +265,23 @@ def accumulate(w, b, X, y, start, stop, g_w):
     """
     d = X.shape[1]
     rows = min(block_rows(d, X.itemsize), stop - start)
-    scratch = np.empty((2, rows))  # one allocation for both block arrays
-    z = scratch[0]
-    r = scratch[1]
+    # one allocation for the block's z and r and (float32 X) the partial gradient
+    scratch = np.empty(2 * rows + lane_words(X, d))
+    z = scratch[:rows]
+    r = scratch[rows : 2 * rows]
+    if stop - start <= rows:
+        # one block, as in every small problem: the same three loops, the gradient
+        # straight into g_w (the partial's setup and flush cost more there than
+        # its float32 lanes save; on the developer's Xeon this path took 4-16 %
+        # off the steps up to 100 x 100, and one function for the three loops,
+        # called from here and from the loop below, made 20 x 3 13 % slower)
+        logits(w, b, X, start, rows, z)
+        loss, g_b, n_labels_ok = block_terms(z, y, start, rows, r)
+        gradient(X, r, start, rows, g_w)
+        return loss, g_b, n_labels_ok == rows
+    # float32 X: the gradient sums in a float32 partial of at most RUN rows
+    g_lane = lane_gradient(X, g_w, scratch[2 * rows :])
+    lane_rows = 0
     loss = 0.0
     g_b = 0.0
     n_labels_ok = 0
@@ -259,7 +295,12 @@ def accumulate(w, b, X, y, start, stop, g_w):
         g_b += g_b_b
         n_labels_ok += ok_b
         # 3. backward: dL/dw_j = (sigma(z) - y) x_ij, while the block is in cache
-        gradient(X, r, i0, m, g_w)
+        gradient(X, r, i0, m, g_lane)
+        lane_rows += m
+        if lane_rows + rows > RUN:  # the next block would take it past RUN rows
+            flush(X, g_lane, g_w)
+            lane_rows = 0
+    flush(X, g_lane, g_w)
     return loss, g_b, n_labels_ok == stop - start
 
 

@@ -20,8 +20,14 @@ total is added into a float64 sum:
   ``tests/test_simd_lanes.py`` shows a row where one plain float32 sum is off by
   far more than the tolerance and the step is not.
 
+The backward pass sums ``g_w += r_k x_k`` over rows the same way: a float32
+partial gradient (``lane_gradient``), to which at most ``RUN`` rows are added
+before ``flush`` adds it into the float64 ``g_w`` and starts it again at 0, so
+each element of it is a float32 sum of at most ``RUN`` terms, the bound above.
+
 float64 input keeps float64 lanes: ``lane_zero`` and ``to_lane`` are then the
-identity, and the code is the same as before.
+identity, ``lane_gradient`` is ``g_w`` itself and ``flush`` does nothing, and the
+code is the same as before.
 """
 
 import numpy as np
@@ -52,3 +58,63 @@ def _to_lane(X, v):
     if X.dtype == types.float32:
         return lambda X, v: np.float32(v)
     return lambda X, v: v
+
+
+def lane_words(X, d):
+    """float64 words of scratch that ``lane_gradient`` needs: ``ceil(d / 2)`` or 0."""
+
+
+@overload(lane_words, inline="always")
+def _lane_words(X, d):
+    if X.dtype == types.float32:
+        return lambda X, d: (d + 1) // 2
+    return lambda X, d: 0
+
+
+def lane_gradient(X, g_w, spare):
+    """Where the rows' gradient is summed: a float32 partial for float32 ``X``.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n_samples, n_features)
+    g_w : ndarray of float64, shape (n_features,)
+    spare : ndarray of float64, shape (lane_words(X, n_features),)
+        Scratch the caller allocated with its own, so that the partial costs no
+        allocation of its own (a small step would notice one).
+
+    Returns
+    -------
+    ndarray, shape (n_features,)
+        ``spare``'s memory as float32 zeros for float32 ``X``, ``g_w`` otherwise.
+    """
+
+
+@overload(lane_gradient, inline="always")
+def _lane_gradient(X, g_w, spare):
+    if X.dtype == types.float32:
+
+        def float32_zeros(X, g_w, spare):
+            g_lane = spare.view(np.float32)
+            for j in range(g_w.shape[0]):
+                g_lane[j] = 0.0
+            return g_lane
+
+        return float32_zeros
+    return lambda X, g_w, spare: g_w
+
+
+def flush(X, g_lane, g_w):
+    """Add the float32 partial ``g_lane`` into ``g_w`` and zero it (float64: no-op)."""
+
+
+@overload(flush, inline="always")
+def _flush(X, g_lane, g_w):
+    if X.dtype == types.float32:
+
+        def add_and_zero(X, g_lane, g_w):
+            for j in range(g_w.shape[0]):
+                g_w[j] += g_lane[j]
+                g_lane[j] = 0.0
+
+        return add_and_zero
+    return lambda X, g_lane, g_w: None

@@ -71,6 +71,26 @@ def test_each_run_leaves_float32_before_it_grows_long(order):
     assert np.all(np.abs(z - exact) <= RUN * TINY)
 
 
+@pytest.mark.parametrize("order", ["C", "F"])  # vectorized, and strided
+def test_each_partial_gradient_leaves_float32_before_it_grows_long(order):
+    # the gradient's direction: a column [1, TINIER, ..., TINIER] with every
+    # residual 1/2 (w = 0, b = 0, y = 0 give z = 0). Added to a float32 total near
+    # 1/2, each TINIER / 2 is lost: a running float32 sum down the column loses all
+    # n - 1 of them, a partial flushed every RUN rows at most RUN of them
+    n, d = 2**20, 8  # d = 8: the wide gradient, the float32 partial
+    tinier = 2.0**-30
+    X = np.full((n, d), tinier, dtype=np.float32, order=order)
+    X[0] = 1.0
+    w, y = np.zeros(d, np.float32), np.zeros(n, np.float32)
+    exact = 0.5 * (1.0 + (n - 1) * tinier)
+    plain = np.cumsum(np.float32(0.5) * X[:, 0], dtype=np.float32)[-1]
+    assert plain == np.float32(0.5)  # every tiny term was lost
+    g_w = np.zeros(d)
+    numba_simd.accumulate(w, 0.0, X, y, 0, n, g_w)
+    assert np.all(np.abs(g_w - exact) <= RUN * 0.5 * tinier)
+    assert abs(plain - exact) > 100 * RUN * 0.5 * tinier  # so the bound can fail
+
+
 @pytest.mark.skipif(not X86_64, reason="reads x86-64 assembly")
 def test_float32_input_sums_in_float32_lanes_and_float64_in_float64():
     # the float32 forward pass holds packed single-precision FMAs, the float64 one
