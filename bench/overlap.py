@@ -12,10 +12,17 @@ their own, with the kernel's own functions, so that the report can say which:
 - ``backward``: ``gradient`` over as many rows as ``X`` has, all of them the first
   block's rows, so that they come from cache, as in the step;
 
+- ``in_core``: the step's three loops over as many rows as ``X`` has, every block
+  the first one, so that none of it waits on memory: the step's in-core work;
+
 and ``overlap = (T_forward + T_backward - T_step) / T_backward``
 (``bench/report/overlap.py``, where the report shows it): 1 when the backward pass
 is hidden behind the memory stream, 0 when the passes add up, below 0 when the
-step costs more than its two parts apart.
+step costs more than its two parts apart. The same for the whole step against the
+stream, ``hidden = (T_stream + T_in_core - T_step) / T_in_core``: 1 when all of
+the step's in-core work runs while memory streams ``X``, so the step costs the
+stream; 0 when the two add up. With ``c = T_in_core / T_stream``, the step reads
+``X`` at ``1 / (1 + c (1 - hidden))`` of the stream's rate.
 
 Timed as reference rows (``bench/references.py``) at the sizes where ``X`` comes
 from memory, ``bench.grid.OVERLAP_MIN_ELEMENTS`` and up.
@@ -26,6 +33,7 @@ from numba import njit
 
 from kernels.numba_loop import FASTMATH
 from kernels.numba_simd import block_rows, block_terms, gradient, logits
+from kernels.simd_lanes import RUN, flush, lane_gradient, lane_words
 
 
 @njit(fastmath=FASTMATH)  # no cache: it would not see a change in numba_simd
@@ -77,6 +85,58 @@ def backward(X):
     rows = min(block_rows(d, X.itemsize), n)
     r = np.full(rows, 0.25)  # any residuals: the cost does not depend on them
     g_w = np.zeros(d)
+    # in X's lanes, flushed as the step does
+    g_lane = lane_gradient(X, g_w, np.empty(lane_words(X, d)))
+    lane_rows = 0
     for i0 in range(0, n, rows):
-        gradient(X, r, 0, min(rows, n - i0), g_w)
+        m = min(rows, n - i0)
+        gradient(X, r, 0, m, g_lane)
+        lane_rows += m
+        if lane_rows + rows > RUN:
+            flush(X, g_lane, g_w)
+            lane_rows = 0
+    flush(X, g_lane, g_w)
     return g_w
+
+
+@njit(fastmath=FASTMATH)  # no cache: it would not see a change in numba_simd
+def in_core(w, b, X, y):
+    """``numba_simd``'s whole step of ``n_samples`` rows, all of them from cache.
+
+    The three loops of every block -- logits, per-sample terms, gradient -- as the
+    step runs them, on the first block's rows again and again: the time of the
+    step's work when no load waits on memory.
+
+    Parameters
+    ----------
+    w : ndarray, shape (n_features,)
+    b : float
+    X : ndarray, shape (n_samples, n_features)
+    y : ndarray, shape (n_samples,)
+
+    Returns
+    -------
+    loss : float
+        The summed loss (so the work cannot be dropped).
+    g_w : ndarray of float64, shape (n_features,)
+    """
+    n, d = X.shape
+    rows = min(block_rows(d, X.itemsize), n)
+    scratch = np.empty(2 * rows + lane_words(X, d))
+    z = scratch[:rows]
+    r = scratch[rows : 2 * rows]
+    g_w = np.zeros(d)
+    g_lane = lane_gradient(X, g_w, scratch[2 * rows :])
+    lane_rows = 0
+    loss = 0.0
+    for i0 in range(0, n, rows):
+        m = min(rows, n - i0)
+        logits(w, b, X, 0, m, z)
+        loss += block_terms(z, y, 0, m, r)[0]
+        gradient(X, r, 0, m, g_lane)
+        lane_rows += m
+        if lane_rows + rows > RUN:
+            flush(X, g_lane, g_w)
+            lane_rows = 0
+    flush(X, g_lane, g_w)
+    return loss, g_w

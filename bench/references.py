@@ -11,8 +11,10 @@
   (at small sizes their fixed cost dominates); the report gives every
   implementation's rate as a share of it.
 - ``simd_forward`` and ``simd_backward``: ``numba_simd``'s two passes over ``X``
-  timed apart (``bench/overlap.py``), only where ``n * d >=
-  bench.grid.OVERLAP_MIN_ELEMENTS``, for the overlap of the two in the step.
+  timed apart (``bench/overlap.py``), and ``simd_in_core``, its whole step with
+  every row from cache, only where ``n * d >= bench.grid.OVERLAP_MIN_ELEMENTS``:
+  for the overlap of the two passes in the step, and of its in-core work with the
+  stream.
 
 These are not implementations of the contract (no argument checks, no error
 messages), so they are not in ``kernels.IMPLEMENTATIONS``. scikit-learn comes with
@@ -69,6 +71,11 @@ def simd_backward(w, b, X, y, lr):
     return overlap.backward(X)
 
 
+def simd_in_core(w, b, X, y, lr):
+    """``numba_simd``'s three loops over n rows from cache: its in-core work."""
+    return overlap.in_core(w, b, X, y)
+
+
 REFERENCES = {
     "sklearn": sklearn_step,
     "x_sum": x_sum,
@@ -76,6 +83,7 @@ REFERENCES = {
     "stream_all": stream_all_ref,
     "simd_forward": simd_forward,
     "simd_backward": simd_backward,
+    "simd_in_core": simd_in_core,
 }
 
 

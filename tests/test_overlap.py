@@ -1,6 +1,7 @@
 """The two passes timed apart (``bench/overlap.py``) and the overlap section."""
 
 import numpy as np
+import pytest
 from numpy.testing import assert_allclose
 from test_report import bench_json, tables
 
@@ -10,7 +11,7 @@ from bench.grid import OVERLAP_MIN_ELEMENTS
 from bench.references import PASS_ROWS, wanted
 from bench.report import common
 from bench.report.model import parse_run
-from bench.report.overlap import overlap_of
+from bench.report.overlap import hidden_of, overlap_of
 from kernels import numba_simd
 from kernels.numba_simd import block_rows
 
@@ -31,6 +32,30 @@ def test_the_backward_pass_rereads_the_first_block():
     assert_allclose(overlap.backward(X), expected, rtol=1e-12)
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_the_in_core_step_is_the_step_of_the_first_block_again_and_again(dtype):
+    # a problem whose rows are the first block's, repeated: the step reads the
+    # same numbers from memory that in_core reads from cache, so the two agree
+    n, d, lr = 1_000, 30, 0.1
+    w, b, X, y = make_problem(n, d, seed=3, dtype=dtype)
+    rows = block_rows(d, X.itemsize)
+    reps = -(-n // rows)
+    X_rep = np.tile(X[:rows], (reps, 1))[:n]
+    y_rep = np.tile(y[:rows], reps)[:n]
+    w_new, _, loss = numba_simd.step(w, b, X_rep, y_rep, lr)
+    got_loss, got_g_w = overlap.in_core(w, b, X, y)
+    rtol = 1e-10 if dtype == "float64" else 1e-5
+    assert_allclose(got_loss / n, loss, rtol=rtol)
+    g_w = (w.astype(np.float64) - w_new) * n / lr  # the step's gradient, summed
+    assert_allclose(got_g_w, g_w, rtol=1e-3 if dtype == "float32" else 1e-8)
+
+
+def test_hidden_is_the_share_of_the_in_core_work_done_under_the_stream():
+    assert hidden_of(10.0, 4.0, 14.0) == 0.0  # stream and in-core work add up
+    assert hidden_of(10.0, 4.0, 10.0) == 1.0  # the step costs the stream
+    assert hidden_of(10.0, 4.0, 12.0) == 0.5
+
+
 def test_overlap_is_the_hidden_share_of_the_backward_pass():
     assert overlap_of(10.0, 2.0, 12.0) == 0.0  # the passes add up
     assert overlap_of(10.0, 2.0, 10.0) == 1.0  # the backward pass is free
@@ -45,17 +70,17 @@ def test_the_passes_are_timed_only_where_x_comes_from_memory():
     assert wanted("stream_one", 10, 1)
 
 
-def passes_json(t_forward, t_backward, t_step, n=1_000_000, d=100):
-    document = bench_json(
-        {
-            ("numba_simd", n, d): t_step,
-            ("numpy", n, d): 3 * t_step,
-            ("stream_one", n, d): 0.8 * t_step,
-            ("simd_forward", n, d): t_forward,
-            ("simd_backward", n, d): t_backward,
-        },
-        preset="full",
-    )
+def passes_json(t_forward, t_backward, t_step, n=1_000_000, d=100, t_in_core=None):
+    times = {
+        ("numba_simd", n, d): t_step,
+        ("numpy", n, d): 3 * t_step,
+        ("stream_one", n, d): 0.8 * t_step,
+        ("simd_forward", n, d): t_forward,
+        ("simd_backward", n, d): t_backward,
+    }
+    if t_in_core is not None:
+        times["simd_in_core", n, d] = t_in_core
+    document = bench_json(times, preset="full")
     for entry in document["benchmarks"]:
         if entry["extra_info"]["impl"] in PASS_ROWS:
             entry["extra_info"]["reference"] = True
@@ -67,20 +92,38 @@ def test_the_report_shows_the_overlap_and_its_target(tmp_path):
         tables(tmp_path, passes_json(0.050, 0.010, 0.052)) / "summary.md"
     ).read_text()
     section = summary.split("## Overlap of the forward and backward passes")[1]
+    section = section.split("\n## ")[0]
     row = next(r for r in section.splitlines() if r.startswith("| float64"))
     cells = [c.strip() for c in row.strip("|").split("|")]
     # forward, backward, step in µs, overlap (0.05 + 0.01 - 0.052) / 0.01 = 0.8
-    assert cells[2:6] == ["50,000", "10,000", "52,000", "0.80"]
-    assert cells[6:8] == ["80 %", "met"]
+    assert cells[2:8] == ["50,000", "10,000", "52,000", "0.80", "80 %", "met"]
+    # a run without the in-core row (made before it): no table of it
+    assert "hidden" not in section
     low = (
         tables(tmp_path / "b", passes_json(0.050, 0.010, 0.058)) / "summary.md"
     ).read_text()
     assert "missed by 71 %" in low  # overlap 0.2 against 0.7
 
 
+def test_the_report_shows_the_in_core_share_and_how_much_is_hidden(tmp_path):
+    # stream 0.8 * 0.052 = 0.0416 s; in-core 0.02 s: c = 0.48; hidden =
+    # (0.0416 + 0.02 - 0.052) / 0.02 = 0.48
+    document = passes_json(0.050, 0.010, 0.052, t_in_core=0.020)
+    summary = (tables(tmp_path, document) / "summary.md").read_text()
+    section = summary.split("## Overlap of the forward and backward passes")[1]
+    section = section.split("\n## ")[0]
+    row = [r for r in section.splitlines() if r.startswith("| float64")][1]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[2:] == ["41,600", "20,000", "52,000", "0.48", "0.48"]
+    assert "needs c <= 0.18" in section
+
+
 def test_the_passes_stay_out_of_the_reference_tables(tmp_path):
     run = parse_run(passes_json(0.05, 0.01, 0.052), "bench.json")
     assert run.pass_rows == (common.SIMD_FORWARD, common.SIMD_BACKWARD)
+    full = parse_run(passes_json(0.05, 0.01, 0.052, t_in_core=0.02), "bench.json")
+    assert full.pass_rows == common.PASS_ROWS
+    assert common.SIMD_IN_CORE not in full.references
     assert common.SIMD_FORWARD not in run.references
     summary = (
         tables(tmp_path, passes_json(0.05, 0.01, 0.052)) / "summary.md"

@@ -29,12 +29,13 @@ SKLEARN = "sklearn"
 X_SUM = "x_sum"
 STREAM_ONE = "stream_one"
 STREAM_ALL = "stream_all"
-# numba_simd's two passes over X timed apart, at the sizes where X comes from
-# memory (bench/overlap.py): kept out of the reference tables, shown in the overlap
-# section (bench/report/overlap.py).
+# numba_simd's two passes over X timed apart, and its whole step from cache, at the
+# sizes where X comes from memory (bench/overlap.py): kept out of the reference
+# tables, shown in the overlap section (bench/report/overlap.py).
 SIMD_FORWARD = "simd_forward"
 SIMD_BACKWARD = "simd_backward"
-PASS_ROWS = (SIMD_FORWARD, SIMD_BACKWARD)
+SIMD_IN_CORE = "simd_in_core"
+PASS_ROWS = (SIMD_FORWARD, SIMD_BACKWARD, SIMD_IN_CORE)
 # The gpu preset's device rows (bench/device.py): numba_cuda's step on data already
 # on the device, a load-only stream over X there (the GPU's roofline), and the copy
 # of X from host to device.

@@ -7,11 +7,17 @@ section puts them beside the step: the share of the backward pass the step hides
 of reading ``X`` as a share of the one-thread stream's. An overlap near 1 with a
 forward pass at the stream rate is a step at the stream rate; an overlap near 0
 means the backward pass is paid on top of the stream, and says by how much.
+
+The run also times the step's whole in-core work, every row from cache
+(``simd_in_core``), so the section says the same of the step against the stream:
+``hidden = (T_stream + T_in_core - T_step) / T_in_core``. The step reads ``X`` at
+``1 / (1 + c (1 - hidden))`` of the stream's rate, ``c = T_in_core / T_stream``:
+with nothing hidden, a rate of ``s`` needs ``c <= 1 / s - 1``.
 """
 
 from bench.grid import OVERLAP_MIN_ELEMENTS
-from bench.report.common import SIMD_BACKWARD, SIMD_FORWARD, STREAM_ONE
-from bench.report.comparisons import OURS
+from bench.report.common import SIMD_BACKWARD, SIMD_FORWARD, SIMD_IN_CORE, STREAM_ONE
+from bench.report.comparisons import OURS, STREAM_GOAL
 from bench.report.formatting import fmt_cell, fmt_sig, heading, md_table
 from bench.report.intervals import Ratio, speedup
 from bench.report.targets import verdict
@@ -27,21 +33,53 @@ def overlap_of(t_forward, t_backward, t_step):
     return (t_forward + t_backward - t_step) / t_backward
 
 
+def hidden_of(t_stream, t_in_core, t_step):
+    """``(t_stream + t_in_core - t_step) / t_in_core``: the share of the step's
+    in-core work that runs while memory streams ``X`` (1: all of it, 0: none)."""
+    return (t_stream + t_in_core - t_step) / t_in_core
+
+
 def overlap_rows(run):
-    """``[(dtype, n, d, t_forward, t_backward, t_step, overlap, share_of_stream)]``
-    for every size at which both passes and the step were timed; seconds, and
-    ``share_of_stream`` None without a stream row."""
+    """One dict per size at which both passes and the step were timed.
+
+    Keys ``dtype, n, d``; ``forward, backward, step`` (seconds) and ``overlap``;
+    ``in_core`` (seconds), ``core_share`` (``T_in_core / T_stream``) and
+    ``hidden``, None where the run has no ``simd_in_core`` or stream row (runs
+    made before them); ``share``, the step's rate as a share of the stream's.
+    """
     rows = []
     for dtype in run.dtypes:
         for n, d in run.sizes(dtype):
-            t_f, t_b, t_s = (
+            t_f, t_b, t_s, t_c, t_st = (
                 run.median(name, dtype, n, d)
-                for name in (SIMD_FORWARD, SIMD_BACKWARD, OURS)
+                for name in (
+                    SIMD_FORWARD,
+                    SIMD_BACKWARD,
+                    OURS,
+                    SIMD_IN_CORE,
+                    STREAM_ONE,
+                )
             )
             if None in (t_f, t_b, t_s):
                 continue
-            share = speedup(run, OURS, STREAM_ONE, dtype, n, d)  # None: no stream
-            rows.append((dtype, n, d, t_f, t_b, t_s, overlap_of(t_f, t_b, t_s), share))
+            both = None not in (t_c, t_st)
+            rows.append(
+                {
+                    "dtype": dtype,
+                    "n": n,
+                    "d": d,
+                    "forward": t_f,
+                    "backward": t_b,
+                    "step": t_s,
+                    "overlap": overlap_of(t_f, t_b, t_s),
+                    "stream": t_st,
+                    "in_core": t_c,
+                    "core_share": t_c / t_st if both else None,
+                    "hidden": hidden_of(t_st, t_c, t_s) if both else None,
+                    # the interval of the ratio; None without a stream row
+                    "share": speedup(run, OURS, STREAM_ONE, dtype, n, d),
+                }
+            )
     return rows
 
 
@@ -56,16 +94,16 @@ def render_overlap(run, level):
     rows = overlap_rows(run)
     if not rows:
         return None
-    table = [
+    passes = [
         [
-            dtype,
-            f"{n:,} x {d:,}",
-            *(fmt_sig(t * 1e6, 3) for t in (t_f, t_b, t_s)),
-            fmt_sig(value, 2),
-            fmt_cell(share, "share"),
-            goal_verdict(value) if (n, d) == GOAL_SIZE else "",
+            row["dtype"],
+            f"{row['n']:,} x {row['d']:,}",
+            *(fmt_sig(row[key] * 1e6, 3) for key in ("forward", "backward", "step")),
+            fmt_sig(row["overlap"], 2),
+            fmt_cell(row["share"], "share"),
+            goal_verdict(row["overlap"]) if (row["n"], row["d"]) == GOAL_SIZE else "",
         ]
-        for dtype, n, d, t_f, t_b, t_s, value, share in rows
+        for row in rows
     ]
     intro = (
         f"`{OURS}` reads each block of X twice: forward (logits and per-sample"
@@ -77,23 +115,61 @@ def render_overlap(run, level):
         " the two add up, below 0 when the step costs more than its parts apart."
         f" Target: >= {OVERLAP_GOAL} at {GOAL_SIZE[0]:,} x {GOAL_SIZE[1]:,}."
     )
-    return "\n\n".join(
-        [
-            heading(level, "Overlap of the forward and backward passes"),
-            intro,
+    parts = [
+        heading(level, "Overlap of the forward and backward passes"),
+        intro,
+        md_table(
+            [
+                "dtype",
+                "n x d",
+                "forward (µs)",
+                "backward (µs)",
+                "step (µs)",
+                "overlap",
+                f"step rate / {STREAM_ONE}",
+                "target",
+            ],
+            passes,
+            "lrrrrrrl",
+        ),
+    ]
+    with_core = [row for row in rows if row["hidden"] is not None]
+    if with_core:
+        parts += [
+            (
+                "The whole step against the stream: in-core is the step's three"
+                f" loops with every row from cache (`{SIMD_IN_CORE}`), none of it"
+                f" waiting on memory; c = in-core / {STREAM_ONE}'s time; hidden ="
+                " (stream + in-core - step) / in-core, the share of the in-core"
+                " work done while memory streams X (1: the step costs the stream,"
+                " 0: the two add up). The step's rate is 1 / (1 + c (1 - hidden))"
+                " of the stream's, so with nothing hidden the target rate of"
+                f" {STREAM_GOAL:.2f} needs c <= {1 / STREAM_GOAL - 1:.2f}."
+            ),
             md_table(
                 [
                     "dtype",
                     "n x d",
-                    "forward (µs)",
-                    "backward (µs)",
+                    f"{STREAM_ONE} (µs)",
+                    "in-core (µs)",
                     "step (µs)",
-                    "overlap",
-                    f"step rate / {STREAM_ONE}",
-                    "target",
+                    "c",
+                    "hidden",
                 ],
-                table,
-                "lrrrrrrl",
+                [
+                    [
+                        row["dtype"],
+                        f"{row['n']:,} x {row['d']:,}",
+                        *(
+                            fmt_sig(row[key] * 1e6, 3)
+                            for key in ("stream", "in_core", "step")
+                        ),
+                        fmt_sig(row["core_share"], 2),
+                        fmt_sig(row["hidden"], 2),
+                    ]
+                    for row in with_core
+                ],
+                "lrrrrrr",
             ),
         ]
-    )
+    return "\n\n".join(parts)
