@@ -32,8 +32,8 @@ import numpy as np
 from numba import njit
 
 from kernels.numba_loop import FASTMATH
-from kernels.numba_simd import block_rows, block_terms, gradient, logits
-from kernels.simd_lanes import RUN, flush, lane_gradient, lane_words
+from kernels.numba_simd import add_gradient, block_rows, block_terms, logits
+from kernels.simd_lanes import flush, lane_gradient, lane_words
 
 
 @njit(fastmath=FASTMATH)  # no cache: it would not see a change in numba_simd
@@ -49,20 +49,27 @@ def forward(w, b, X, y):
 
     Returns
     -------
-    loss : float
-        The summed loss, as the step sums it (so the work cannot be dropped).
+    loss, g_b : float
+        The summed loss and residual, as the step sums them.
+    n_labels_ok : int
+        Returned, as all three are, so that none of the work can be dropped.
     """
     n, d = X.shape
     rows = min(block_rows(d, X.itemsize), n)
-    scratch = np.empty((2, rows))
-    z = scratch[0]
-    r = scratch[1]
+    scratch = np.empty(2 * rows)
+    z = scratch[:rows]
+    r = scratch[rows:]
     loss = 0.0
+    g_b = 0.0
+    n_labels_ok = 0
     for i0 in range(0, n, rows):
         m = min(rows, n - i0)
         logits(w, b, X, i0, m, z)
-        loss += block_terms(z, y, i0, m, r)[0]
-    return loss
+        loss_b, g_b_b, ok_b = block_terms(z, y, i0, m, r)
+        loss += loss_b
+        g_b += g_b_b
+        n_labels_ok += ok_b
+    return loss, g_b, n_labels_ok
 
 
 @njit(fastmath=FASTMATH)  # no cache: it would not see a change in numba_simd
@@ -90,11 +97,7 @@ def backward(X):
     lane_rows = 0
     for i0 in range(0, n, rows):
         m = min(rows, n - i0)
-        gradient(X, r, 0, m, g_lane)
-        lane_rows += m
-        if lane_rows + rows > RUN:
-            flush(X, g_lane, g_w)
-            lane_rows = 0
+        lane_rows = add_gradient(X, r, 0, m, g_lane, g_w, lane_rows, rows)
     flush(X, g_lane, g_w)
     return g_w
 
@@ -104,8 +107,8 @@ def in_core(w, b, X, y):
     """``numba_simd``'s whole step of ``n_samples`` rows, all of them from cache.
 
     The three loops of every block -- logits, per-sample terms, gradient -- as the
-    step runs them, on the first block's rows again and again: the time of the
-    step's work when no load waits on memory.
+    step's loop over blocks runs them, on the first block's rows again and again:
+    the time of the step's work when no load waits on memory.
 
     Parameters
     ----------
@@ -116,9 +119,11 @@ def in_core(w, b, X, y):
 
     Returns
     -------
-    loss : float
-        The summed loss (so the work cannot be dropped).
+    loss, g_b : float
+        The summed loss and residual.
+    n_labels_ok : int
     g_w : ndarray of float64, shape (n_features,)
+        The summed gradient. All four are returned so that no work can be dropped.
     """
     n, d = X.shape
     rows = min(block_rows(d, X.itemsize), n)
@@ -129,14 +134,15 @@ def in_core(w, b, X, y):
     g_lane = lane_gradient(X, g_w, scratch[2 * rows :])
     lane_rows = 0
     loss = 0.0
+    g_b = 0.0
+    n_labels_ok = 0
     for i0 in range(0, n, rows):
         m = min(rows, n - i0)
         logits(w, b, X, 0, m, z)
-        loss += block_terms(z, y, 0, m, r)[0]
-        gradient(X, r, 0, m, g_lane)
-        lane_rows += m
-        if lane_rows + rows > RUN:
-            flush(X, g_lane, g_w)
-            lane_rows = 0
+        loss_b, g_b_b, ok_b = block_terms(z, y, 0, m, r)
+        loss += loss_b
+        g_b += g_b_b
+        n_labels_ok += ok_b
+        lane_rows = add_gradient(X, r, 0, m, g_lane, g_w, lane_rows, rows)
     flush(X, g_lane, g_w)
-    return loss, g_w
+    return loss, g_b, n_labels_ok, g_w

@@ -31,6 +31,9 @@ So the rows are taken in blocks small enough to stay in the core's cache
    input sums it in float32 lanes too, into a float32 partial gradient that is
    added into the float64 ``g_w`` every ``RUN`` rows at most.
 
+A problem of one block (every small one) runs the three loops once, its gradient
+straight into ``g_w``.
+
 ``tests/test_simd_shape.py`` reads the machine code of step 2 and fails if it holds
 no vector instructions or calls a scalar ``exp`` or ``log``.
 """
@@ -65,6 +68,7 @@ BLOCK_BYTES = 32 * 1024
 # so the scratch arrays z and r stay in L1.
 MIN_BLOCK_ROWS = 16
 MAX_BLOCK_ROWS = 512
+assert MAX_BLOCK_ROWS <= RUN  # a block fits in one float32 partial gradient
 # Fewer features than this (a 512-bit register of float64): loop over rows inside.
 NARROW = 8
 
@@ -209,11 +213,12 @@ def logits(w, b, X, start, m, z):
 def gradient(X, r, start, m, g):
     """``g += sum_k r[k] X[start + k]`` over the ``m`` rows of a block.
 
-    ``g`` is in ``X``'s lanes (``simd_lanes.lane_gradient``): float32 for float32
-    ``X``, so no product is converted to float64 here. Narrow rows: one sum over
-    the block's rows per feature, in registers. Wide rows: four rows per pass over
-    ``g``, so that ``g`` is loaded and stored a quarter as often as a row at a time
-    would (measured: 1.4x faster from L2).
+    Narrow rows: one float64 sum over the block's rows per feature, in registers.
+    Wide rows: eight rows per pass over ``g`` (then four, then one), so that ``g``
+    is loaded and stored an eighth as often as a row at a time would; the
+    products are summed in ``X``'s lanes, and ``add_gradient`` passes a ``g`` in
+    them too (``simd_lanes.lane_gradient``: float32 for float32 ``X``), so that no
+    product is converted to float64 on its way.
     """
     d = X.shape[1]
     if d < NARROW:
@@ -240,7 +245,6 @@ def gradient(X, r, start, m, g):
             )
         k += 8
     while k + 4 <= m:
-        # four rows' products combined in X's lanes, then added to float64 g_w
         r0, r1 = to_lane(X, r[k]), to_lane(X, r[k + 1])
         r2, r3 = to_lane(X, r[k + 2]), to_lane(X, r[k + 3])
         i = start + k
@@ -253,6 +257,31 @@ def gradient(X, r, start, m, g):
         r_k = to_lane(X, r[rest])
         for j in range(d):
             g[j] += r_k * X[start + rest, j]
+
+
+@njit(cache=True, fastmath=FASTMATH, inline="always")
+def add_gradient(X, r, start, m, g_lane, g_w, lane_rows, rows):
+    """``gradient`` of one block of a loop over blocks of ``rows`` rows.
+
+    Wide rows go into the partial ``g_lane`` (``simd_lanes.lane_gradient``), which
+    is flushed into ``g_w`` before the next block could take it past ``RUN`` rows;
+    narrow rows' sums are float64 already and go straight into ``g_w``.
+
+    Returns
+    -------
+    lane_rows : int
+        Rows in ``g_lane`` since it was last flushed (the caller flushes the
+        rest after its loop).
+    """
+    if X.shape[1] < NARROW:
+        gradient(X, r, start, m, g_w)
+        return lane_rows
+    gradient(X, r, start, m, g_lane)
+    lane_rows += m
+    if lane_rows + rows > RUN:  # the next block would take it past RUN rows
+        flush(X, g_lane, g_w)
+        lane_rows = 0
+    return lane_rows
 
 
 @njit(cache=True, fastmath=FASTMATH)
@@ -295,11 +324,7 @@ def accumulate(w, b, X, y, start, stop, g_w):
         g_b += g_b_b
         n_labels_ok += ok_b
         # 3. backward: dL/dw_j = (sigma(z) - y) x_ij, while the block is in cache
-        gradient(X, r, i0, m, g_lane)
-        lane_rows += m
-        if lane_rows + rows > RUN:  # the next block would take it past RUN rows
-            flush(X, g_lane, g_w)
-            lane_rows = 0
+        lane_rows = add_gradient(X, r, i0, m, g_lane, g_w, lane_rows, rows)
     flush(X, g_lane, g_w)
     return loss, g_b, n_labels_ok == stop - start
 

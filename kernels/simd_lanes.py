@@ -26,8 +26,7 @@ before ``flush`` adds it into the float64 ``g_w`` and starts it again at 0, so
 each element of it is a float32 sum of at most ``RUN`` terms, the bound above.
 
 float64 input keeps float64 lanes: ``lane_zero`` and ``to_lane`` are then the
-identity, ``lane_gradient`` is ``g_w`` itself and ``flush`` does nothing, and the
-code is the same as before.
+identity, ``lane_gradient`` is ``g_w`` itself and ``flush`` does nothing.
 """
 
 import numpy as np
@@ -94,7 +93,7 @@ def _lane_gradient(X, g_w, spare):
     if X.dtype == types.float32:
 
         def float32_zeros(X, g_w, spare):
-            g_lane = spare.view(np.float32)
+            g_lane = spare.view(np.float32)[: g_w.shape[0]]
             for j in range(g_w.shape[0]):
                 g_lane[j] = 0.0
             return g_lane

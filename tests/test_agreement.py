@@ -46,7 +46,8 @@ SHAPES = [
     (1025, 5),
     (3073, 2),
     # around numba_simd's blocks: 512 narrow rows (d < 8) per block, and for wide
-    # rows 128 KiB of X (163 float64 rows at d = 100), taken four rows at a time
+    # rows 32 KiB of X (40 float64 rows at d = 100), taken eight, four, one at a
+    # time, and float32's partial gradient flushed every RUN rows at most
     (511, 1),
     (512, 7),
     (513, 1),

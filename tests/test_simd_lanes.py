@@ -73,22 +73,24 @@ def test_each_run_leaves_float32_before_it_grows_long(order):
 
 @pytest.mark.parametrize("order", ["C", "F"])  # vectorized, and strided
 def test_each_partial_gradient_leaves_float32_before_it_grows_long(order):
-    # the gradient's direction: a column [1, TINIER, ..., TINIER] with every
-    # residual 1/2 (w = 0, b = 0, y = 0 give z = 0). Added to a float32 total near
-    # 1/2, each TINIER / 2 is lost: a running float32 sum down the column loses all
-    # n - 1 of them, a partial flushed every RUN rows at most RUN of them
-    n, d = 2**20, 8  # d = 8: the wide gradient, the float32 partial
+    # the gradient's direction: a column of TINIER with a 1 at the top and one in
+    # the middle, every residual 1/2 (w = 0, b = 0, y = 0 give z = 0). Added to a
+    # float32 total near 1/2 or 1, each TINIER / 2 is lost: a running float32 sum
+    # down the column loses all n - 2 of them, partials flushed every RUN rows at
+    # most RUN of them in each of the two partials that hold a 1
+    n, d = 2**20 + 7, 8  # d = 8: wide rows; + 7: the four-row and one-row loops too
     tinier = 2.0**-30
     X = np.full((n, d), tinier, dtype=np.float32, order=order)
-    X[0] = 1.0
+    X[0] = X[n // 2] = 1.0
     w, y = np.zeros(d, np.float32), np.zeros(n, np.float32)
-    exact = 0.5 * (1.0 + (n - 1) * tinier)
+    exact = 0.5 * (2.0 + (n - 2) * tinier)
     plain = np.cumsum(np.float32(0.5) * X[:, 0], dtype=np.float32)[-1]
-    assert plain == np.float32(0.5)  # every tiny term was lost
+    assert plain == np.float32(1.0)  # every tiny term was lost
+    bound = 2 * RUN * 0.5 * tinier
     g_w = np.zeros(d)
     numba_simd.accumulate(w, 0.0, X, y, 0, n, g_w)
-    assert np.all(np.abs(g_w - exact) <= RUN * 0.5 * tinier)
-    assert abs(plain - exact) > 100 * RUN * 0.5 * tinier  # so the bound can fail
+    assert np.all(np.abs(g_w - exact) <= bound)
+    assert abs(plain - exact) > 100 * bound  # so the bound can fail
 
 
 @pytest.mark.skipif(not X86_64, reason="reads x86-64 assembly")
@@ -99,4 +101,14 @@ def test_float32_input_sums_in_float32_lanes_and_float64_in_float64():
         X = np.ones((64, 100), dtype)
         w = np.ones(100, dtype)
         asm = native_asm(numba_simd.logits, w, 0.0, X, 0, 64, np.empty(64))
+        assert re.search(rf"vfmadd\w*{suffix}\s.*%[xyz]mm", asm), dtype
+
+
+@pytest.mark.skipif(not X86_64, reason="reads x86-64 assembly")
+def test_the_float32_gradient_sums_in_float32_lanes():
+    # the backward pass into a float32 partial: packed single-precision FMAs
+    for dtype, suffix in (("float32", "ps"), ("float64", "pd")):
+        X = np.ones((64, 100), dtype)
+        g = np.zeros(100, dtype)
+        asm = native_asm(numba_simd.gradient, X, np.ones(64), 0, 64, g)
         assert re.search(rf"vfmadd\w*{suffix}\s.*%[xyz]mm", asm), dtype
