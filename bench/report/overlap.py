@@ -15,6 +15,8 @@ The run also times the step's whole in-core work, every row from cache
 with nothing hidden, a rate of ``s`` needs ``c <= 1 / s - 1``.
 """
 
+import math
+
 from bench.grid import OVERLAP_MIN_ELEMENTS
 from bench.report.common import SIMD_BACKWARD, SIMD_FORWARD, SIMD_IN_CORE, STREAM_ONE
 from bench.report.comparisons import OURS, STREAM_GOAL
@@ -37,6 +39,13 @@ def hidden_of(t_stream, t_in_core, t_step):
     """``(t_stream + t_in_core - t_step) / t_in_core``: the share of the step's
     in-core work that runs while memory streams ``X`` (1: all of it, 0: none)."""
     return (t_stream + t_in_core - t_step) / t_in_core
+
+
+def core_budget(rate):
+    """The largest ``c`` (to 2 digits, rounded down) at which a step that hides
+    none of its in-core work still reads ``X`` at ``rate`` of the stream's:
+    ``1 / rate - 1``."""
+    return math.floor((1 / rate - 1) * 100) / 100
 
 
 def overlap_rows(run):
@@ -142,9 +151,12 @@ def render_overlap(run, level):
                 f" waiting on memory; c = in-core / {STREAM_ONE}'s time; hidden ="
                 " (stream + in-core - step) / in-core, the share of the in-core"
                 " work done while memory streams X (1: the step costs the stream,"
-                " 0: the two add up). The step's rate is 1 / (1 + c (1 - hidden))"
-                " of the stream's, so with nothing hidden the target rate of"
-                f" {STREAM_GOAL:.2f} needs c <= {1 / STREAM_GOAL - 1:.2f}."
+                " 0: the two add up). The stream stands for the step's time in"
+                " memory: it reads X, the step X and y, 1/d more bytes, so at small"
+                " d hidden reads low by about 1 / (d c). The step's rate is"
+                " 1 / (1 + c (1 - hidden)) of the stream's, so with nothing hidden"
+                f" the target rate of {STREAM_GOAL:.2f} needs c <="
+                f" {core_budget(STREAM_GOAL):.2f}."
             ),
             md_table(
                 [
