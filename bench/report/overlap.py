@@ -37,8 +37,10 @@ def overlap_of(t_forward, t_backward, t_step):
 
 def hidden_of(t_stream, t_in_core, t_step):
     """``(t_stream + t_in_core - t_step) / t_in_core``: the share of the step's
-    in-core work that runs while memory streams ``X`` (1: all of it, 0: none)."""
-    return (t_stream + t_in_core - t_step) / t_in_core
+    in-core work that runs while memory streams ``X`` (1: all of it, 0: none).
+    The overlap's formula, with the stream in the forward pass's place and the
+    in-core work in the backward pass's."""
+    return overlap_of(t_stream, t_in_core, t_step)
 
 
 def core_budget(rate):
