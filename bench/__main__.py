@@ -218,6 +218,13 @@ def main(argv=None):
         add_help=False,
     )
     sub.add_parser(
+        "gaps",
+        help="the gaps a clock-reading thread sees on each CPU",
+        description="Pin a clock-reading thread to each CPU in turn and table the"
+        " gaps it saw (bench/gaps.py) -> results/machine/gaps.md.",
+        add_help=False,
+    )
+    sub.add_parser(
         "list",
         help="every implementation, what it is, and whether it runs here",
         description="Every declared implementation: interpreted, threaded, on a"
@@ -230,6 +237,10 @@ def main(argv=None):
         from bench.instructions import main as instructions_main
 
         return instructions_main(argv[1:])
+    if argv[:1] == ["gaps"]:  # its own parser
+        from bench.gaps import main as gaps_main
+
+        return gaps_main(argv[1:])
     args = parser.parse_args(argv)
     if args.command == "run":
         from bench.run import run_pytest_benchmark

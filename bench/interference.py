@@ -1,4 +1,4 @@
-"""What else took the machine while a case was timed: steal time and preemptions.
+"""What else took the machine while a case was timed: steal, system time, preemptions.
 
 A disturbed pass (``bench/report/disturbed.py``) is a pass of the grid that is far
 off in many cases at once: the machine, not the code. On a virtual machine of two
@@ -13,6 +13,10 @@ kept for a reader of the JSON:
 - ``steal_s``: the growth of the ``steal`` column of ``/proc/stat``'s ``cpu`` line,
   all CPUs together, in seconds (the kernel counts it in ticks of 1/USER_HZ, 10 ms
   on most systems: a short case shows 0); None where there is no ``/proc/stat``;
+- ``system_s``: the growth of the process's system time (``getrusage``'s
+  ``ru_stime``), all its threads together, in seconds. The timed steps make no
+  system calls in the fixed allocator state, so this is the kernel's work in the
+  process's name: interrupts, page faults;
 - ``nivcsw``: the growth of the process's involuntary context switches
   (``getrusage``), all its threads together; None where ``resource`` is missing.
 """
@@ -54,20 +58,29 @@ def involuntary_switches():
     return resource.getrusage(resource.RUSAGE_SELF).ru_nivcsw
 
 
+def system_seconds():
+    """The process's system time so far (all threads), in seconds; None if not
+    available."""
+    if resource is None:
+        return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_stime
+
+
 def snapshot():
-    """``(steal seconds, involuntary switches)`` now."""
-    return steal_seconds(), involuntary_switches()
+    """``(steal seconds, system seconds, involuntary switches)`` now."""
+    return steal_seconds(), system_seconds(), involuntary_switches()
 
 
 def since(before):
-    """``{"steal_s": ..., "nivcsw": ...}``: what grew since ``before``
-    (a ``snapshot()``); a value is None where it is not available."""
+    """``{"steal_s": ..., "system_s": ..., "nivcsw": ...}``: what grew since
+    ``before`` (a ``snapshot()``); a value is None where it is not available."""
     after = snapshot()
-    steal, switches = (
+    steal, system, switches = (
         None if a is None or b is None else a - b
         for a, b in zip(after, before, strict=True)
     )
     return {
         "steal_s": None if steal is None else round(steal, 3),
+        "system_s": None if system is None else round(system, 4),
         "nivcsw": switches,
     }

@@ -19,9 +19,10 @@ rounds, with a bounded summary of the passes under ``"loopbench"``:
     Per pass, up to ``SAMPLE_PER_PASS`` of its rounds drawn at random (seeded),
     in the order they were timed: what a round looked like, without the millions
     of rounds a full run times.
-``pass_steal_s``, ``pass_nivcsw``
-    Per pass, the steal time and the involuntary context switches while it was
-    timed (``bench/interference.py``), where the entries recorded them.
+``pass_steal_s``, ``pass_system_s``, ``pass_nivcsw``
+    Per pass, the steal time, the process's system time and its involuntary
+    context switches while it was timed (``bench/interference.py``), where the
+    entries recorded them.
 """
 
 import numpy as np
@@ -32,7 +33,11 @@ SAMPLE_SEED = 0
 # Significant digits kept of each time: far below the timer's resolution.
 DIGITS = 6
 # extra_info of one pass (bench/interference.py) -> the merged entry's list
-INTERFERENCE = {"steal_s": "pass_steal_s", "nivcsw": "pass_nivcsw"}
+INTERFERENCE = {
+    "steal_s": "pass_steal_s",
+    "system_s": "pass_system_s",
+    "nivcsw": "pass_nivcsw",
+}
 
 
 def _rounded(values):

@@ -3,6 +3,7 @@ pass (``bench/passes.py``) and shown beside a case one pass sets."""
 
 import re
 
+import numpy as np
 import pytest
 from test_disturbed import _run_with_bad_pass
 
@@ -73,3 +74,51 @@ def test_a_case_one_pass_sets_shows_that_passs_steal():
 def test_older_runs_without_steal_show_no_steal_column():
     run = model.parse_run(_run_with_bad_pass(6), "x.json")
     assert "steal" not in render_disturbed(run, 2)
+
+
+def test_system_time_counts_the_kernels_work_in_the_process():
+    before = interference.snapshot()
+    # page faults: the kernel's work in the process's name, as system time
+    for _ in range(3):
+        np.ones(64 * 1024 * 1024 // 8).sum()
+    grew = interference.since(before)
+    assert grew["system_s"] is not None
+    assert grew["system_s"] > 0
+
+
+def test_the_merged_case_keeps_each_passs_system_time():
+    entries = [_entry(p, 1e-6 * p, 0.0) for p in (1, 2, 3)]
+    for e in entries:
+        e["extra_info"]["system_s"] = 0.001 * e["extra_info"]["pass"]
+    (merged,) = merge_passes(entries)
+    assert merged["loopbench"]["pass_system_s"] == [0.001, 0.002, 0.003]
+    assert "system_s" not in merged["extra_info"]
+
+
+def test_a_case_one_pass_sets_shows_that_passs_system_time():
+    doc = _run_with_bad_pass(6)
+    for entry in doc["benchmarks"]:
+        if "loopbench" in entry:
+            entry["loopbench"]["pass_steal_s"] = [0.0] * 5
+            system = [0.0461, 0.0002, 0.0004, 0.0002, 0.0001]
+            entry["loopbench"]["pass_system_s"] = system
+            entry["loopbench"]["pass_nivcsw"] = [31, 1, 1, 0, 2]
+    run = model.parse_run(doc, "x.json")
+    found, _ = set_by_one_pass(run)
+    assert {c.system for c in found} == {(0.0461, 0.0002)}
+    assert {c.switches for c in found} == {(31, 1.0)}
+    text = re.sub(" +", " ", render_disturbed(run, 2))
+    assert "system time: that pass / the others (ms)" in text
+    assert "switched out: that pass / the others" in text
+    # the steal column sees nothing of it
+    assert "| 0 / 0 | 46.1 / 0.2 | 31 / 1 |" in text
+
+
+def test_a_system_time_list_that_does_not_match_the_passes_is_dropped():
+    doc = _run_with_bad_pass(6)
+    for entry in doc["benchmarks"]:
+        if "loopbench" in entry:
+            entry["loopbench"]["pass_system_s"] = [0.01, 0.02]
+    run = model.parse_run(doc, "x.json")
+    assert all(t.pass_system is None for t in run.timings.values())
+    assert "system time" not in render_disturbed(run, 2)

@@ -12,9 +12,10 @@ per-pass medians a run kept (``bench/passes.py``, in pass order):
   (three, and 5 % of the cases that kept passes): the machine, not the code.
 
 The report lists both, so that a wide interval is read for what it is; where the
-run recorded the machine's steal time per pass (``bench/interference.py``), it says
-how much of it fell in the deviant pass against the others, so that a hypervisor
-taking the vCPUs is told apart from the code.
+run recorded the machine's steal time and the process's system time per pass
+(``bench/interference.py``), it says how much of each fell in the deviant pass
+against the others, so that a hypervisor taking the vCPUs is told apart from the
+code (``python -m bench gaps`` says more of what took the machine).
 """
 
 from collections import Counter
@@ -34,7 +35,9 @@ class OnePass(NamedTuple):
     """A case whose interval one pass sets: ``pass_no`` (1-based) lies
     ``deviation`` (signed, relative) from the median of the others. ``steal``:
     the machine's steal time in that pass and the median of the others'
-    (seconds), or None where the run did not record it."""
+    (seconds), or None where the run did not record it; ``system``,
+    ``switches``: the same of the process's system time and of its involuntary
+    context switches."""
 
     impl: str
     dtype: str
@@ -43,6 +46,15 @@ class OnePass(NamedTuple):
     pass_no: int
     deviation: float
     steal: tuple | None = None
+    system: tuple | None = None
+    switches: tuple | None = None
+
+
+def _that_and_others(values, j):
+    """``(values[j], median of the others)``, or None without values."""
+    if values is None:
+        return None
+    return (values[j], float(np.median(np.delete(np.asarray(values), j))))
 
 
 def one_pass_outlier(samples):
@@ -71,11 +83,20 @@ def set_by_one_pass(run):
         judged += 1
         hit = one_pass_outlier(t.samples)
         if hit is not None:
-            steal = None
-            if t.pass_steal is not None:
-                others = np.delete(np.asarray(t.pass_steal), hit[0])
-                steal = (t.pass_steal[hit[0]], float(np.median(others)))
-            found.append(OnePass(impl, dtype, n, d, hit[0] + 1, hit[1], steal))
+            j = hit[0]
+            found.append(
+                OnePass(
+                    impl,
+                    dtype,
+                    n,
+                    d,
+                    j + 1,
+                    hit[1],
+                    _that_and_others(t.pass_steal, j),
+                    _that_and_others(t.pass_system, j),
+                    _that_and_others(t.pass_switches, j),
+                )
+            )
     return found, judged
 
 
@@ -94,17 +115,29 @@ NOTE = (
 )
 SHOWN = 25
 STEAL_NOTE = (
-    "Steal: the time the hypervisor gave this machine's vCPUs to something else"
-    " while the case was timed (`/proc/stat`, all CPUs, in USER_HZ ticks: 10 ms on"
-    " most Linux systems), in the"
-    " deviant pass and the median of the others."
+    "Steal: the time the hypervisor says it gave this machine's vCPUs to something"
+    " else while the case was timed (`/proc/stat`, all CPUs, in USER_HZ ticks: 10 ms"
+    " on most Linux systems), in the deviant pass and the median of the others."
+)
+SYSTEM_NOTE = (
+    "System time: the kernel's time in the benchmark process's name while the case"
+    " was timed (`getrusage`, all threads), in the deviant pass and the median of"
+    " the others. The step makes no system calls, so a pass with milliseconds more"
+    " lost them to interrupts or page faults. A hypervisor need not report what it"
+    " takes as steal: `python -m bench gaps` measures what each CPU loses, and to"
+    " what."
+)
+SWITCHES_NOTE = (
+    "Switched out: the times the guest's scheduler took a CPU from the benchmark"
+    " process for another task while the case was timed (involuntary context"
+    " switches, all threads), in the deviant pass and the median of the others."
 )
 
 
-def _steal_cell(steal):
-    if steal is None:
+def _cell(pair, digits=0, scale=1e3):
+    if pair is None:
         return "—"
-    return f"{steal[0] * 1e3:,.0f} / {steal[1] * 1e3:,.0f}"
+    return f"{pair[0] * scale:,.{digits}f} / {pair[1] * scale:,.{digits}f}"
 
 
 def render_disturbed(run, level):
@@ -135,6 +168,8 @@ def render_disturbed(run, level):
     if found:
         worst = sorted(found, key=lambda c: -abs(c.deviation))[:SHOWN]
         with_steal = any(c.steal is not None for c in worst)
+        with_system = any(c.system is not None for c in worst)
+        with_switches = any(c.switches is not None for c in worst)
         rows = [
             [
                 c.dtype,
@@ -142,7 +177,9 @@ def render_disturbed(run, level):
                 f"{c.n:,} x {c.d:,}",
                 str(c.pass_no),
                 f"{100 * c.deviation:+.0f} %",
-                *([_steal_cell(c.steal)] if with_steal else []),
+                *([_cell(c.steal)] if with_steal else []),
+                *([_cell(c.system, 1)] if with_system else []),
+                *([_cell(c.switches, scale=1)] if with_switches else []),
             ]
             for c in worst
         ]
@@ -150,7 +187,14 @@ def render_disturbed(run, level):
         if with_steal:
             parts.append(STEAL_NOTE)
             headers.append("steal: that pass / the others (ms)")
-        parts.append(md_table(headers, rows, "lllrr" + "r" * with_steal))
+        if with_system:
+            parts.append(SYSTEM_NOTE)
+            headers.append("system time: that pass / the others (ms)")
+        if with_switches:
+            parts.append(SWITCHES_NOTE)
+            headers.append("switched out: that pass / the others")
+        align = "lllrr" + "r" * (with_steal + with_system + with_switches)
+        parts.append(md_table(headers, rows, align))
         if len(found) > SHOWN:
             parts.append(f"({len(found) - SHOWN} more, less far off, not shown.)")
     return "\n\n".join(parts)

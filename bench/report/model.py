@@ -67,6 +67,12 @@ class Timing:
     pass_steal : tuple of float or None
         The steal time of the machine while each pass was timed (seconds,
         ``bench/interference.py``), None when the run did not record it.
+    pass_system : tuple of float or None
+        The process's system time while each pass was timed (seconds), None
+        when the run did not record it.
+    pass_switches : tuple of float or None
+        The process's involuntary context switches while each pass was timed,
+        None when the run did not record them.
     """
 
     impl: str
@@ -80,6 +86,8 @@ class Timing:
     samples: tuple | None = None
     alloc_visible: bool = True
     pass_steal: tuple | None = None
+    pass_system: tuple | None = None
+    pass_switches: tuple | None = None
 
     @property
     def elements(self):
@@ -226,11 +234,12 @@ def _samples_of(bench, name, path):
     return tuple(float(v) for v in values)
 
 
-def _steal_of(bench, samples):
-    """The per-pass steal seconds kept with ``samples``, or None (older runs, a
-    machine without ``/proc/stat``, or a list that does not match the passes)."""
+def _per_pass(bench, samples, key):
+    """The per-pass values kept under ``key`` with ``samples`` (``pass_steal_s``,
+    ``pass_system_s``, ``pass_nivcsw``), or None (older runs, a machine without
+    ``/proc/stat`` or ``resource``, or a list that does not match the passes)."""
     kept = bench.get("loopbench")
-    values = kept.get("pass_steal_s") if isinstance(kept, dict) else None
+    values = kept.get(key) if isinstance(kept, dict) else None
     if (
         samples is None
         or not isinstance(values, list)
@@ -241,7 +250,9 @@ def _steal_of(bench, samples):
     return tuple(float(v) for v in values)
 
 
-def _step_timing(extra, median, name, path, samples=None, steal=None):
+def _step_timing(
+    extra, median, name, path, samples=None, steal=None, system=None, switches=None
+):
     try:
         n, d = int(extra["n_samples"]), int(extra["n_features"])
         dtype = str(extra["dtype"])
@@ -275,6 +286,8 @@ def _step_timing(extra, median, name, path, samples=None, steal=None):
         samples=samples,
         alloc_visible=visible,
         pass_steal=steal,
+        pass_system=system,
+        pass_switches=switches,
     )
 
 
@@ -315,7 +328,9 @@ def parse_benchmarks(benchmarks, path):
                 name,
                 path,
                 samples,
-                _steal_of(bench, samples),
+                _per_pass(bench, samples, "pass_steal_s"),
+                _per_pass(bench, samples, "pass_system_s"),
+                _per_pass(bench, samples, "pass_nivcsw"),
             )
             key = (timing.impl, timing.dtype, timing.n, timing.d)
             if key in timings:
