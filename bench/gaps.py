@@ -1,36 +1,37 @@
 """Where a vCPU's time goes when a thread wants all of it: the gaps it cannot see.
 
 A disturbed pass (``bench/report/disturbed.py``) is the machine, not the code; this
-module says what on the machine. A thread that does nothing but read the clock, in
-a loop of about 0.1 µs a turn, sees every stretch in which it did not run as a gap
-between two readings: a timer interrupt, another task, the hypervisor running
-something else on the vCPU. ``python -m bench gaps`` pins such a thread to each CPU
-the process may use, in turn, in slices of ``SLICE`` seconds until each CPU has had
-``--seconds``, so that a burst of disturbance meets every CPU's probe alike, and
-writes a table of what it lost on each (``results/machine/gaps.md``):
+module says what on the machine. A thread that does nothing but read the clock in
+a tight loop sees every stretch in which it did not run as a gap between two
+readings: an interrupt, another task, the hypervisor running something else on
+the vCPU. ``python -m bench gaps`` pins such a thread to each CPU the process may
+use, in turn, in slices of ``SLICE`` seconds until each CPU has had ``--seconds``,
+so that a spell of disturbance meets every CPU's probe alike, and writes a table of
+what it lost on each (``results/machine/gaps.md``):
 
-- *short* gaps (``GAP_NS`` to ``LONG_NS``, 5 µs to 1 ms): interrupts, chiefly the
-  kernel's timer tick; their rate and their median length;
+- *short* gaps (``GAP_NS`` to ``LONG_NS``, 5 µs to 1 ms): interrupts (the kernel's
+  timer tick among them); their rate and their median length;
 - *long* gaps (over ``LONG_NS``): a scheduler's time slice, the guest's or the
   host's; how many, the median and the longest;
-- beside them, over the same seconds, the growth of ``/proc/stat``'s steal column
-  (what the hypervisor reports it took), the thread's involuntary context switches
-  (the guest's scheduler giving its CPU to another task) and its system time (the
-  kernel's work in its name, counted tick by tick). A long gap without a switch was
-  not the guest's scheduler: an interrupt's work, or the host holding the vCPU;
-  steal says whether the host owns up to it;
-- and the tasks of the machine that ran meanwhile, by the CPU time they took
-  (``/proc/<pid>/stat``): when the guest's scheduler is the cause, the task it
-  gave the CPU to (a kernel thread, another process).
+- beside them, over the same seconds, the growth of the pinned CPU's steal time in
+  ``/proc/stat`` (what the hypervisor reports it took), the thread's involuntary
+  context switches (the guest's scheduler giving the CPU to another task) and its
+  system time (the kernel's work in its name, counted tick by tick). Long gaps
+  with no switch, no system time and no steal to match were not the guest's
+  scheduler and not counted work: the host held the vCPU without reporting it;
+- and the tasks of the machine that took CPU time meanwhile, on any CPU, as far as
+  ``/proc/<pid>/stat`` shows them (a task that ended during the probe is not):
+  candidates for what the guest's scheduler gave the CPU to.
 
 A threaded case waits for its slowest thread: one long gap on one vCPU delays the
 whole parallel region by its length, whatever the size of the problem, which is
-the signature of a disturbed pass of a threaded case. The gaps come in bursts
-(minutes of a disturbed vCPU, then quiet), so one probe is a sample of the machine,
-not a constant of it; the table says when it was taken.
+the signature of a disturbed pass of a threaded case. What a machine loses changes
+with time, so one probe is a sample of the machine, not a constant of it; the page
+says when it was taken.
 """
 
 import argparse
+import math
 import os
 import platform
 import time
@@ -52,17 +53,21 @@ GAP_NS = 5_000
 LONG_NS = 1_000_000
 SECONDS = 10.0
 SLICE = 0.5
+MIN_SECONDS = 0.01
 OUT = Path(__file__).resolve().parent.parent / "results" / "machine"
+PROC = Path("/proc")
+TOP_TASKS = 5
 
 
 class Gaps(NamedTuple):
-    """What one probe of one CPU saw.
+    """What the probes of one CPU saw.
 
-    ``cpu``: the CPU it was pinned to (None: not pinned). ``span_s``: seconds
+    ``cpu``: the CPU they were pinned to (None: not pinned). ``span_s``: seconds
     probed. ``short``, ``long``: the lengths of the short and the long gaps, in
-    seconds, in the order they came. ``steal_s``, ``system_s``, ``switches``: the
-    growth of the machine's steal time, of the thread's system time and of its
-    involuntary context switches over the probe (None where not available).
+    seconds, in the order they came. ``steal_s``, ``system_s``: the growth of the
+    CPU's steal time and of the thread's system time, seconds; ``switches``: the
+    thread's involuntary context switches (None where not available).
+    ``slice_s``: the seconds of each probe.
     """
 
     cpu: int | None
@@ -72,10 +77,13 @@ class Gaps(NamedTuple):
     steal_s: float | None = None
     system_s: float | None = None
     switches: int | None = None
+    slice_s: float | None = None
 
     @property
     def lost(self):
-        """The share of the span in gaps."""
+        """The share of the span in gaps (0 for an empty span)."""
+        if self.span_s <= 0:
+            return 0.0
         return (sum(self.short) + sum(self.long)) / self.span_s
 
 
@@ -88,7 +96,7 @@ def spin(seconds, clock=time.perf_counter_ns):
     span_ns : int
         From the first reading to the last.
     gaps : list of int
-        The long steps, nanoseconds, in order.
+        The steps over ``GAP_NS``, nanoseconds, in order.
     """
     first = prev = clock()
     end = first + int(seconds * 1e9)
@@ -113,17 +121,28 @@ def _grew(before, after):
     return None if before is None or after is None else after - before
 
 
-def probe(cpu, seconds=SECONDS, clock=time.perf_counter_ns):
+def probe(cpu, seconds=SLICE, clock=time.perf_counter_ns):
     """Spin on ``cpu`` (None: where the scheduler puts the thread) for
-    ``seconds``; a ``Gaps``. The thread's CPU affinity is restored after."""
+    ``seconds``; a ``Gaps``. The thread's CPU affinity is restored after.
+
+    Raises
+    ------
+    ValueError
+        ``cpu`` is not one this process may run on.
+    """
     pinned = cpu is not None and hasattr(os, "sched_setaffinity")
     if pinned:
         allowed = os.sched_getaffinity(0)
+        if cpu not in allowed:
+            raise ValueError(
+                f"cpu must be one this process may run on ({sorted(allowed)}),"
+                f" got {cpu!r}"
+            )
         os.sched_setaffinity(0, {cpu})
     try:
-        steal0, (system0, switches0) = interference.steal_seconds(), _thread_usage()
+        steal0, (system0, switches0) = interference.steal_seconds(cpu), _thread_usage()
         span, gaps = spin(seconds, clock)
-        steal1, (system1, switches1) = interference.steal_seconds(), _thread_usage()
+        steal1, (system1, switches1) = interference.steal_seconds(cpu), _thread_usage()
     finally:
         if pinned:
             os.sched_setaffinity(0, allowed)
@@ -136,6 +155,7 @@ def probe(cpu, seconds=SECONDS, clock=time.perf_counter_ns):
         _grew(steal0, steal1),
         _grew(system0, system1),
         _grew(switches0, switches1),
+        seconds,
     )
 
 
@@ -153,12 +173,27 @@ def merged(probes):
         total([g.steal_s for g in probes]),
         total([g.system_s for g in probes]),
         total([g.switches for g in probes]),
+        probes[0].slice_s,
     )
 
 
 def probe_all(seconds=SECONDS, slice_s=SLICE, clock=time.perf_counter_ns):
-    """Every CPU of ``cpus()`` probed in turn, ``slice_s`` at a time, until each
-    has had ``seconds``; one merged ``Gaps`` per CPU."""
+    """Every CPU of ``cpus()`` probed in turn, ``slice_s`` at a time (or
+    ``seconds`` at once, if less), until each has had ``seconds``; one merged
+    ``Gaps`` per CPU.
+
+    Raises
+    ------
+    ValueError
+        ``seconds`` or ``slice_s`` is not a finite number of at least
+        ``MIN_SECONDS``.
+    """
+    for name, value in (("seconds", seconds), ("slice_s", slice_s)):
+        if not (math.isfinite(value) and value >= MIN_SECONDS):
+            raise ValueError(
+                f"{name} must be a finite number of seconds >= {MIN_SECONDS:g},"
+                f" got {value!r}"
+            )
     slices = max(1, round(seconds / slice_s))
     every = cpus()
     taken = {cpu: [] for cpu in every}
@@ -173,10 +208,6 @@ def cpus():
     if hasattr(os, "sched_getaffinity"):
         return sorted(os.sched_getaffinity(0))
     return [None]  # pragma: no cover - not on Linux
-
-
-PROC = Path("/proc")
-TOP_TASKS = 5
 
 
 def task_times(proc=PROC, ticks=None):
@@ -198,6 +229,7 @@ def task_times(proc=PROC, ticks=None):
         except OSError:
             continue  # ended meanwhile, or not ours to read
         name = text[text.find("(") + 1 : text.rfind(")")]
+        # after "pid (comm) ": state is field 3, utime and stime fields 14 and 15
         fields = text[text.rfind(")") + 2 :].split()
         if len(fields) > 12:
             out[int(entry.name)] = (name, (int(fields[11]) + int(fields[12])) / ticks)
@@ -219,61 +251,58 @@ def _ms(seconds, digits=1):
     return "—" if seconds is None else f"{seconds * 1e3:,.{digits}f}"
 
 
+HEADERS = [
+    "CPU",
+    "time lost",
+    "short gaps / s",
+    "short gap, median (µs)",
+    "long gaps",
+    "long gap, median (ms)",
+    "longest (ms)",
+    "steal (ms)",
+    "switched out (times)",
+    "system time (ms)",
+]
+
+
+def _row(g):
+    short, long_ = np.asarray(g.short), np.asarray(g.long)
+    return [
+        "any" if g.cpu is None else str(g.cpu),
+        f"{100 * g.lost:.1f} %",
+        f"{len(short) / g.span_s:,.0f}" if g.span_s > 0 else "—",
+        f"{np.median(short) * 1e6:,.0f}" if short.size else "—",
+        str(len(long_)),
+        _ms(float(np.median(long_)) if long_.size else None),
+        _ms(float(long_.max()) if long_.size else None),
+        _ms(g.steal_s, 0),
+        "—" if g.switches is None else str(g.switches),
+        _ms(g.system_s),
+    ]
+
+
 def render(probes, when, machine, others=()):
     """The markdown page of ``probes`` (a list of ``Gaps``) and of ``others``
     (``busiest``'s list for the same seconds)."""
     seconds = min(g.span_s for g in probes)
-    rows = []
-    for g in probes:
-        short, long_ = np.asarray(g.short), np.asarray(g.long)
-        rows.append(
-            [
-                "any" if g.cpu is None else str(g.cpu),
-                f"{100 * g.lost:.1f} %",
-                f"{len(short) / g.span_s:,.0f}",
-                f"{np.median(short) * 1e6:,.0f}" if short.size else "—",
-                str(len(long_)),
-                _ms(float(np.median(long_)) if long_.size else None),
-                _ms(float(long_.max()) if long_.size else None),
-                _ms(g.steal_s, 0),
-                "—" if g.switches is None else str(g.switches),
-                _ms(g.system_s),
-            ]
-        )
-    table = md_table(
-        [
-            "CPU",
-            "time lost",
-            "short gaps / s",
-            "short gap, median (µs)",
-            "long gaps",
-            "long gap, median (ms)",
-            "longest (ms)",
-            "steal (ms)",
-            "switched out (times)",
-            "system time (ms)",
-        ],
-        rows,
-        "l" + "r" * 9,
-    )
+    slice_s = probes[0].slice_s or seconds
     return "\n\n".join(
         [
             "# Gaps: what a spinning thread did not get of each CPU",
             f"`python -m bench gaps`, {when}, on {machine}. A thread pinned to each"
-            f" CPU in turn, {SLICE:g} s at a time, {seconds:.0f} s on each, read the"
-            " clock in a loop; a step"
-            " between two readings"
-            f" over {GAP_NS / 1e3:.0f} µs is a gap, *short* up to"
-            f" {LONG_NS / 1e6:.0f} ms (interrupts, the timer tick), *long* beyond"
-            " (a time slice: another task, or the host holding the vCPU). Over the"
-            " same seconds: steal, the growth of `/proc/stat`'s steal column (all"
-            " CPUs), what the hypervisor reports it took; switched out, the"
-            " thread's involuntary context switches, the guest giving its CPU to"
-            " another task; system time, the kernel's work the guest counted in"
-            " the thread's name (tick by tick). Long gaps that outnumber the"
-            " switches were not the guest's scheduler. Gaps come in bursts: this"
-            " is one sample of the machine (`bench/gaps.py`).",
-            table,
+            f" CPU in turn, {slice_s:.3g} s at a time, {seconds:.3g} s on each,"
+            f" read the clock in a loop; a step between two readings over"
+            f" {GAP_NS / 1e3:.0f} µs is a gap, *short* up to {LONG_NS / 1e6:.0f} ms"
+            " (interrupts), *long* beyond (a time slice: another task, or the host"
+            " holding the vCPU). Over the same seconds: steal, the growth of the"
+            " CPU's steal column in `/proc/stat`, what the hypervisor reports it"
+            " took; switched out, the thread's involuntary context switches, the"
+            " guest giving the CPU to another task; system time, the kernel's work"
+            " the guest counted in the thread's name (tick by tick). Long gaps"
+            " that none of the three accounts for were the host's, unreported."
+            " What a machine loses changes with time: this is one sample of it"
+            " (`bench/gaps.py`).",
+            md_table(HEADERS, [_row(g) for g in probes], "l" + "r" * 9),
             _others(others, sum(g.span_s for g in probes)),
         ]
     )
@@ -281,12 +310,16 @@ def render(probes, when, machine, others=()):
 
 def _others(others, span_s):
     if not others:
-        return "No other task of the machine took CPU time meanwhile."
+        return (
+            "No other task that `/proc` shows took CPU time meanwhile (one that"
+            " ended during the probe is not shown)."
+        )
     rows = [[str(pid), name, f"{t * 1e3:,.0f}"] for pid, name, t in others]
     return "\n\n".join(
         [
-            f"The other tasks that took the most CPU time in those {span_s:.0f} s"
-            " (all CPUs; `/proc/<pid>/stat`, in ticks of the kernel's USER_HZ):",
+            f"The other tasks that took the most CPU time in those {span_s:.3g} s,"
+            " on any CPU (`/proc/<pid>/stat`, in ticks of the kernel's USER_HZ; a"
+            " task that ended during the probe is not shown):",
             md_table(["pid", "task", "CPU time (ms)"], rows, "llr"),
         ]
     )
@@ -307,8 +340,11 @@ def main(argv=None):
     )
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    if not args.seconds > 0:
-        parser.error(f"argument --seconds: must be > 0, got {args.seconds}")
+    if not (math.isfinite(args.seconds) and args.seconds >= MIN_SECONDS):
+        parser.error(
+            f"argument --seconds: must be a finite number >= {MIN_SECONDS:g},"
+            f" got {args.seconds}"
+        )
     from bench.environment import cpu_name
 
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -3,20 +3,23 @@
 A disturbed pass (``bench/report/disturbed.py``) is a pass of the grid that is far
 off in many cases at once: the machine, not the code. On a virtual machine of two
 vCPUs the likely causes are the hypervisor running something else on our vCPUs
-(the guest sees it as *steal* time) and other processes of the guest preempting
-the benchmark's threads (involuntary context switches). Both are counted around
-each case's benchmark call (calibration, warmup and rounds; the step and reference
-rows, not the first calls or the GPU rows) and kept per pass in the JSON. The
-report shows the steal of a deviant pass beside the others'; the switches are
-kept for a reader of the JSON:
+(the guest sees it as *steal* time, where the hypervisor reports it), the kernel's
+own work in the process's name (system time), and other tasks of the guest
+preempting the benchmark's threads (involuntary context switches). All three are
+counted around each case's benchmark call (calibration, warmup and rounds; the step
+and reference rows, not the first calls or the GPU rows), kept per pass in the
+JSON, and shown by the report beside a case that one pass sets:
 
 - ``steal_s``: the growth of the ``steal`` column of ``/proc/stat``'s ``cpu`` line,
   all CPUs together, in seconds (the kernel counts it in ticks of 1/USER_HZ, 10 ms
   on most systems: a short case shows 0); None where there is no ``/proc/stat``;
 - ``system_s``: the growth of the process's system time (``getrusage``'s
-  ``ru_stime``), all its threads together, in seconds. The timed steps make no
-  system calls in the fixed allocator state, so this is the kernel's work in the
-  process's name: interrupts, page faults;
+  ``ru_stime``), all its threads together, in seconds; None where ``resource`` is
+  missing. The steps themselves make few system calls (in the fixed allocator
+  state none for their arrays; a threaded layer's parking and waking of its
+  workers are some), so most of it is the kernel's work in the process's name:
+  page faults, and interrupts where the kernel counts them to the task they
+  interrupted (it does unless built with ``CONFIG_IRQ_TIME_ACCOUNTING``);
 - ``nivcsw``: the growth of the process's involuntary context switches
   (``getrusage``), all its threads together; None where ``resource`` is missing.
 """
@@ -39,14 +42,21 @@ def _ticks_per_second():
         return 100
 
 
-def steal_seconds():
-    """Steal time of all CPUs since boot, in seconds; None if not available."""
+def steal_seconds(cpu=None):
+    """Steal time since boot, in seconds, of all CPUs (``/proc/stat``'s ``cpu``
+    line) or of CPU ``cpu`` (its ``cpuN`` line); None if not available."""
+    label = "cpu" if cpu is None else f"cpu{cpu}"
     try:
         with open(PROC_STAT, encoding="ascii") as f:
-            fields = f.readline().split()
+            for line in f:
+                fields = line.split()
+                if fields and fields[0] == label:
+                    break
+            else:
+                return None
     except OSError:
         return None
-    if len(fields) <= STEAL_COLUMN or fields[0] != "cpu":
+    if len(fields) <= STEAL_COLUMN:
         return None
     return int(fields[STEAL_COLUMN]) / _ticks_per_second()
 

@@ -122,10 +122,10 @@ STEAL_NOTE = (
 SYSTEM_NOTE = (
     "System time: the kernel's time in the benchmark process's name while the case"
     " was timed (`getrusage`, all threads), in the deviant pass and the median of"
-    " the others. The step makes no system calls, so a pass with milliseconds more"
-    " lost them to interrupts or page faults. A hypervisor need not report what it"
-    " takes as steal: `python -m bench gaps` measures what each CPU loses, and to"
-    " what."
+    " the others. The step makes few system calls, so milliseconds more in one pass"
+    " are the kernel's own work: interrupts, page faults. A hypervisor need not"
+    " report what it takes as steal: `python -m bench gaps` measures what each CPU"
+    " loses, and what accounts for it."
 )
 SWITCHES_NOTE = (
     "Switched out: the times the guest's scheduler took a CPU from the benchmark"
@@ -137,7 +137,10 @@ SWITCHES_NOTE = (
 def _cell(pair, digits=0, scale=1e3):
     if pair is None:
         return "—"
-    return f"{pair[0] * scale:,.{digits}f} / {pair[1] * scale:,.{digits}f}"
+    that, others = pair[0] * scale, pair[1] * scale
+    if not digits and others != round(others):  # a median of counts: 2.5, not 2
+        return f"{that:,.0f} / {others:,.1f}"
+    return f"{that:,.{digits}f} / {others:,.{digits}f}"
 
 
 def render_disturbed(run, level):

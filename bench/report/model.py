@@ -64,15 +64,10 @@ class Timing:
         the run does not say (``extra_info["alloc_visible"]``).
     samples : tuple of float or None
         The case's per-pass medians (seconds), None when the run kept none.
-    pass_steal : tuple of float or None
-        The steal time of the machine while each pass was timed (seconds,
-        ``bench/interference.py``), None when the run did not record it.
-    pass_system : tuple of float or None
-        The process's system time while each pass was timed (seconds), None
-        when the run did not record it.
-    pass_switches : tuple of float or None
-        The process's involuntary context switches while each pass was timed,
-        None when the run did not record them.
+    pass_steal, pass_system, pass_switches : tuple or None
+        Per pass, the machine's steal time and the process's system time
+        (seconds) and its involuntary context switches while the case was timed
+        (``bench/interference.py``); None where the run did not record them.
     """
 
     impl: str
