@@ -139,6 +139,23 @@ def _version(package):
         return None
 
 
+def hold_thread_settings():
+    """Put back the thread settings another library may have moved since they were
+    made (``kernels.torch_eager.hold_threads``: Numba's OpenMP pool changes
+    PyTorch's); the timing harnesses call it at each case's start. Imports
+    nothing.
+
+    Returns
+    -------
+    dict
+        ``{"torch_threads": count}`` where PyTorch is loaded, else ``{}``.
+    """
+    torch_eager = sys.modules.get("kernels.torch_eager")
+    if torch_eager is None:
+        return {}
+    return {"torch_threads": torch_eager.hold_threads()}
+
+
 def peers_description():
     """Versions and thread settings of the peers (JAX, PyTorch, Cython), and why
     any declared implementation is not registered here.

@@ -18,7 +18,12 @@ inherited from this process's environment.
 import pyperf
 
 from bench import allocator, collector
-from bench.environment import TIMING_ENVIRON, describe, limit_blas_threads
+from bench.environment import (
+    TIMING_ENVIRON,
+    describe,
+    hold_thread_settings,
+    limit_blas_threads,
+)
 from bench.grid import LEARNING_RATE, cases, get_preset, problem
 from kernels import IMPLEMENTATIONS
 
@@ -28,6 +33,7 @@ def time_step(loops, impl, n, d, dtype):
     w, b, X, y = problem(n, d, dtype)
     step = IMPLEMENTATIONS[impl].step
     step(w, b, X, y, LEARNING_RATE)  # compile and warm up before the clock starts
+    hold_thread_settings()  # no other library has moved PyTorch's threads
     collector.settle()  # what the worker made so far is frozen (bench/collector.py)
     t0 = pyperf.perf_counter()
     for _ in range(loops):

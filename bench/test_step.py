@@ -12,7 +12,7 @@ import pytest
 
 from bench import collector, interference
 from bench.allocations import peak_allocated
-from bench.environment import blas_threads_setting
+from bench.environment import blas_threads_setting, hold_thread_settings
 from bench.grid import LEARNING_RATE, WARMUP_ITERATIONS, problem
 from kernels import IMPLEMENTATIONS, declared
 
@@ -61,9 +61,11 @@ def test_step(benchmark, case, preset):
 
 
 def timed(benchmark, func, *args):
-    """``benchmark(func, *args)`` from a settled collector (``bench/collector.py``),
-    with what else took the machine meanwhile (``bench/interference.py``) in the
-    case's ``extra_info``."""
+    """``benchmark(func, *args)`` from a settled collector (``bench/collector.py``)
+    and the thread settings held (``bench.environment.hold_thread_settings``), with
+    what else took the machine meanwhile (``bench/interference.py``) in the case's
+    ``extra_info``."""
+    benchmark.extra_info.update(hold_thread_settings())
     collector.settle()
     before = interference.snapshot()
     benchmark(func, *args)

@@ -36,6 +36,23 @@ def _set_threads():
 TORCH_THREADS = _set_threads()
 
 
+def hold_threads():
+    """Set PyTorch's intra-op threads back to the setting if something changed
+    them; return the count now.
+
+    Another OpenMP runtime in the same process can change the count PyTorch
+    reads: when Numba's ``omp`` threading layer starts its pool (the first
+    ``numba_parallel`` call with more than one chunk), ``torch.get_num_threads()``
+    went from 1 to 2 and the step ran on two threads. The timing harnesses call
+    this at each case's start, so that PyTorch keeps its setting whatever ran
+    before in the process.
+    """
+    threads = threads_setting()
+    if threads is not None and torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
+    return torch.get_num_threads()
+
+
 def tensor(a):
     """``a`` as a tensor over the same memory (a copy only for negative strides)."""
     if any(s < 0 for s in a.strides):
