@@ -76,13 +76,28 @@ bench-pyperf: $(STAMP)
 # quick grid's JSON is kept beside it (grid.json, its time stamp kept), committed
 # with it: also the pytest-benchmark side of pyperf.md's harness comparison, so
 # run make bench-pyperf and make readme after it, from the same session.
+#
+# The same cases are then timed twice more, each time in fresh processes again
+# (results/order-check/fresh-2/, fresh-3/, their JSON kept): a case whose fresh
+# processes differ among themselves as much as from the grid is not moved by the
+# order. python -m bench order-check reads the three against the grid ->
+# results/order-check/order.md and the README's line between its markers.
 ORDER_SIZES := --size 100000x1 --size 100000x10 --size 10000x100
+ORDER_FRESH := 2 3
 order-check: $(STAMP)
 	@test -f results/quick/bench.json || { echo "order-check: run make bench first"; exit 1; }
 	$(PY) -m bench run $(ORDER_SIZES) --out results/order-check -- -k "not test_first_call"
+	for i in $(ORDER_FRESH); do \
+		$(PY) -m bench run $(ORDER_SIZES) --out results/order-check/fresh-$$i \
+			-- -k "not test_first_call" || exit 1; \
+		find results/order-check/fresh-$$i -type f ! -name bench.json -delete; \
+	done
 	cp -p results/quick/bench.json results/order-check/grid.json
 	$(PY) -m bench compare results/order-check/grid.json results/order-check/bench.json \
 		--out results/order-check/compare.md
+	$(PY) -m bench order-check results/order-check/grid.json results/order-check/bench.json \
+		$(foreach i,$(ORDER_FRESH),results/order-check/fresh-$(i)/bench.json) \
+		--out results/order-check/order.md --readme README.md
 
 # Regenerate results/full's tables and the README's report blocks from the JSON
 readme: $(STAMP)

@@ -9,6 +9,8 @@ python -m bench report [--input JSON] [--out DIR] [--pyperf DIR_OR_FILE ...]
                        [--readme README.md] [--no-plots]
 python -m bench gpu [--driver]
 python -m bench compare BASE.json NEW.json [--out FILE] [--fail-slower PCT]
+python -m bench order-check GRID.json ALONE.json [ALONE.json ...] [--out FILE]
+                            [--readme README.md]
 python -m bench predict N D [--dtype float64|float32 ...] [--input JSON]
 python -m bench instructions [--size NxD] [--dtype float64|float32 ...]
 python -m bench list
@@ -20,6 +22,7 @@ import sys
 from bench.grid import DTYPES, PRESETS, parse_size
 from bench.report.cli import add_arguments, run_cli
 from bench.report.compare import add_compare_arguments, run_compare_cli
+from bench.report.order_check import add_order_check_arguments, run_order_check_cli
 from kernels import IMPLEMENTATIONS
 
 
@@ -186,6 +189,17 @@ def main(argv=None):
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_compare_arguments(cmp)
+    order = sub.add_parser(
+        "order-check",
+        help="the grid's cases against the same cases in fresh processes",
+        description="Set each case of ALONE (timed in fresh processes) against the"
+        " same case in GRID: agrees within 10 %, differs as the fresh processes"
+        " differ among themselves, or moved by the grid's order.",
+        epilog="example:\n  python -m bench order-check results/order-check/grid.json"
+        " results/order-check/bench.json results/order-check/fresh-2/bench.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_order_check_arguments(order)
     pred = sub.add_parser(
         "predict",
         help="predicted time per step at a size, from a run's cost model",
@@ -272,6 +286,8 @@ def main(argv=None):
         return 1 if reason else 0
     if args.command == "compare":
         return run_compare_cli(args)
+    if args.command == "order-check":
+        return run_order_check_cli(args)
     if args.command == "predict":
         from bench.report.predict import run_predict
 
