@@ -6,13 +6,21 @@ What this module proves
   10 % apart are listed, the others counted as agreeing.
 - A speedup pair whose faster member the two harnesses disagree on is named as a
   reversed verdict; none is named where they agree.
+- The allocation-cost table says when a ratio lies below 0.9 (the machine's speed
+  moved between the two pyperf runs), and says nothing when none does.
 """
 
 import pytest
 from test_report import bench_json
 
 from bench.report import model
-from bench.report.harnesses import harness_ratios, render_harnesses, reversed_verdicts
+from bench.report.harnesses import (
+    harness_ratios,
+    render_allocation_cost,
+    render_harnesses,
+    reversed_verdicts,
+)
+from bench.report.pyperf_medians import DEFAULT_MALLOC
 
 
 @pytest.fixture
@@ -69,3 +77,15 @@ def test_a_harness_run_needs_pyperf_and_is_named_relative(tmp_path, monkeypatch)
     assert _shown("/elsewhere/grid.json") == "/elsewhere/grid.json"
     with pytest.raises(ReportError, match="--harness-run needs --pyperf"):
         make_report(tmp_path / "bench.json", harness_run=tmp_path / "grid.json")
+
+
+def test_allocation_cost_flags_ratios_the_allocator_cannot_explain():
+    fixed = {("numpy", "float64", 100, 1): 20e-6, ("numpy", "float64", 1000, 1): 40e-6}
+    default = {("numpy" + DEFAULT_MALLOC, *k[1:]): t * 1.5 for k, t in fixed.items()}
+    text = render_allocation_cost(fixed | default, 2)
+    assert "| float64 | 100 x 1   | 1.50x |" in text
+    assert "below 0.9" not in text
+    default[("numpy" + DEFAULT_MALLOC, "float64", 100, 1)] = 20e-6 * 0.7
+    text = render_allocation_cost(fixed | default, 2)
+    assert "1 of 2 ratios here are below 0.9 (down to 0.700x)" in text
+    assert render_allocation_cost(fixed, 2) == ""

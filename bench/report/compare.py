@@ -26,7 +26,7 @@ from pathlib import Path
 from bench.report.common import DASH, ReportError
 from bench.report.comparisons import speedup_pairs
 from bench.report.files import write_atomic
-from bench.report.formatting import fmt_cell, fmt_sig, heading, md_table
+from bench.report.formatting import case_label, fmt_cell, fmt_sig, heading, md_table
 from bench.report.intervals import (
     METHOD,
     MIN_EFFECT,
@@ -180,11 +180,6 @@ def geometric_mean(values):
 # -------------------------------------------------------------------- rendering
 
 
-def _case(key):
-    impl, dtype, n, d = key
-    return f"{impl} {n:,} x {d:,} {dtype}"
-
-
 def _describe(run, path):
     return f"`{path}` (preset `{run.preset}`, {run.date})"
 
@@ -247,7 +242,7 @@ def render_comparison(comparison, base_path, new_path):
             ["case", "BASE (µs)", "NEW (µs)", "NEW / BASE", ""],
             [
                 [
-                    _case(ch.key),
+                    case_label(ch.key),
                     fmt_cell(ch.base.median * 1e6, "time"),
                     fmt_cell(ch.new.median * 1e6, "time"),
                     _interval_text(ch.ratio),
@@ -272,7 +267,7 @@ def render_comparison(comparison, base_path, new_path):
             if keys:
                 parts.append(
                     f"Only in {name} ({len(keys)}): "
-                    + ", ".join(_case(k) for k in keys)
+                    + ", ".join(case_label(k) for k in keys)
                     + "."
                 )
     return "\n\n".join(parts) + "\n"
@@ -385,7 +380,7 @@ def run_compare_cli(args, out=None, err=None):
         return 0
     print(
         f"python -m bench compare: {len(slower)} case(s) slower by more than"
-        f" {pct:g} %: " + ", ".join(_case(c.key) for c in slower),
+        f" {pct:g} %: " + ", ".join(case_label(c.key) for c in slower),
         file=err,
     )
     return 1

@@ -32,6 +32,12 @@ def fmt_count(x):
     return f"{round(float(f'{x:.2e}')):,}"
 
 
+def case_label(key):
+    """``"numba 1,000 x 10 float64"`` for the key ``(impl, dtype, n, d)``."""
+    impl, dtype, n, d = key
+    return f"{impl} {n:,} x {d:,} {dtype}"
+
+
 def fmt_cell(value, kind):
     """One Markdown cell; None (not measured) is an em dash."""
     if value is None:

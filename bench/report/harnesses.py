@@ -123,7 +123,26 @@ def render_allocation_cost(medians, level):
             " mapped afresh and page-faulted in at every call) over the time with the"
             " thresholds fixed (`bench/allocator.py`: the temporaries reused from"
             " call to call, as in every other table), both under pyperf. Above 1:"
-            " what allocating per call costs when the memory is not reused.",
+            " what allocating per call costs when the memory is not reused."
+            + _drift_note([r for _, r in pairs]),
             md_table(["dtype", "n x d", *impls], rows, "ll" + "r" * len(impls)),
         ]
+    )
+
+
+# The default state does the same work and more: a ratio this far below 1 is the
+# machine's speed moving between the two pyperf runs, not the allocator.
+DRIFT_BELOW = 0.9
+
+
+def _drift_note(ratios):
+    low = [r for r in ratios if r < DRIFT_BELOW]
+    if not low:
+        return ""
+    return (
+        f" {len(low)} of {len(ratios)} ratios here are below {DRIFT_BELOW:g}"
+        f" (down to {fmt_sig(min(low))}x): the default state does the same work"
+        " and maps its temporaries afresh besides, so it cannot be that much"
+        " faster; the machine ran at another speed in the two runs, which are"
+        " minutes apart. Read every ratio of this table as that uncertain."
     )

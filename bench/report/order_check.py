@@ -28,7 +28,7 @@ from pathlib import Path
 
 from bench.report.common import ReportError
 from bench.report.files import write_atomic
-from bench.report.formatting import fmt_cell, heading, md_table
+from bench.report.formatting import case_label, fmt_cell, heading, md_table
 from bench.report.model import load_run
 from bench.report.readme import replace_between
 
@@ -37,11 +37,6 @@ AGREES, PROCESSES, ORDER = "agrees", "fresh processes disagree too", "moved by o
 MAX_ALONE = 5
 PCT = f"{AGREE * 100:g} %"
 ORDER_MARKERS = ("<!-- order-check:begin -->", "<!-- order-check:end -->")
-
-
-def _case(key):
-    impl, dtype, n, d = key
-    return f"{impl} {n:,} x {d:,} {dtype}"
 
 
 def _within(a, b):
@@ -128,7 +123,7 @@ def summary(rows, processes):
 
 def _brief(row):
     key, grid, alone, _ = row
-    return f"{_case(key)} ({grid / statistics.median(alone):.3g}x)"
+    return f"{case_label(key)} ({grid / statistics.median(alone):.3g}x)"
 
 
 def render_order_check(rows, left_out, grid_run, grid_path, alone_paths):
@@ -145,7 +140,7 @@ def render_order_check(rows, left_out, grid_run, grid_path, alone_paths):
         headers,
         [
             [
-                _case(key),
+                case_label(key),
                 fmt_cell(grid * 1e6, "time"),
                 *(fmt_cell(a * 1e6, "time") for a in alone),
                 f"{grid / statistics.median(alone):.3f}",
@@ -173,7 +168,7 @@ def render_order_check(rows, left_out, grid_run, grid_path, alone_paths):
     if left_out:
         parts.append(
             f"Not in every run, left out ({len(left_out)}): "
-            + ", ".join(_case(k) for k in left_out)
+            + ", ".join(case_label(k) for k in left_out)
             + "."
         )
     return "\n\n".join(parts) + "\n"
