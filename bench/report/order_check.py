@@ -3,7 +3,7 @@
     python -m bench order-check GRID.json ALONE.json [ALONE.json ...]
                                 [--out FILE] [--readme README.md]
 
-GRID is a run of the quick grid: one long process per dtype, every case after
+GRID is a run of the quick grid: one long process, every case after
 the cases before it. Each ALONE is a run of a few of its cases in fresh processes
 (``python -m bench run --size ...``, one process per size), and ``make
 order-check`` takes several of them, one after the other. A case whose median in
