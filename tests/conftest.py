@@ -21,6 +21,10 @@ nothing from this file:
 ``step_atol``
     The absolute tolerances of one step, for tests that compare with a reference
     of their own rather than between implementations.
+``files``
+    ``files(name, document) -> path``: a file under ``tmp_path``, the document
+    written as it is when it is a string, as JSON otherwise (the hand-made runs of
+    the compare and order-check tests).
 
 Notes
 -----
@@ -29,6 +33,8 @@ pytest runs with ``filterwarnings = ["error"]`` (``pyproject.toml``), so any
 that triggered it: "no warnings" is checked by every test, not only by those that
 say so.
 """
+
+import json
 
 import numpy as np
 import pytest
@@ -111,3 +117,14 @@ def readonly():
 def impl(request):
     """Each registered implementation in turn."""
     return IMPLEMENTATIONS[request.param]
+
+
+@pytest.fixture
+def files(tmp_path):
+    def write(name, document):
+        path = tmp_path / name
+        text = document if isinstance(document, str) else json.dumps(document)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write

@@ -71,17 +71,6 @@ def run_json(factors=None, seed=0, cpu="Test CPU", sizes=SIZES, passes=5, blas=B
     }
 
 
-@pytest.fixture
-def files(tmp_path):
-    def write(name, document):
-        path = tmp_path / name
-        text = document if isinstance(document, str) else json.dumps(document)
-        path.write_text(text, encoding="utf-8")
-        return path
-
-    return write
-
-
 def compare(capsys, *argv):
     code = bench_main(["compare", *map(str, argv)])
     out, err = capsys.readouterr()

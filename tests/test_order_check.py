@@ -16,23 +16,11 @@ What this module proves
   runs) exits 2 with one line naming the file, and writes nothing.
 """
 
-import json
-
 import pytest
 from test_compare import SIZES, run_json
 
 from bench.__main__ import main as bench_main
 from bench.report.order_check import AGREES, ORDER, PROCESSES, reading
-
-
-@pytest.fixture
-def files(tmp_path):
-    def write(name, document):
-        path = tmp_path / name
-        path.write_text(json.dumps(document), encoding="utf-8")
-        return path
-
-    return write
 
 
 def order_check(capsys, *argv):

@@ -26,7 +26,14 @@ from pathlib import Path
 from bench.report.common import DASH, ReportError
 from bench.report.comparisons import speedup_pairs
 from bench.report.files import write_atomic
-from bench.report.formatting import case_label, fmt_cell, fmt_sig, heading, md_table
+from bench.report.formatting import (
+    case_label,
+    case_list,
+    fmt_cell,
+    fmt_sig,
+    heading,
+    md_table,
+)
 from bench.report.intervals import (
     METHOD,
     MIN_EFFECT,
@@ -265,11 +272,7 @@ def render_comparison(comparison, base_path, new_path):
         parts += [heading(2, "Cases in one run only")]
         for name, keys in (("BASE", c.only_base), ("NEW", c.only_new)):
             if keys:
-                parts.append(
-                    f"Only in {name} ({len(keys)}): "
-                    + ", ".join(case_label(k) for k in keys)
-                    + "."
-                )
+                parts.append(case_list(f"Only in {name}", keys))
     return "\n\n".join(parts) + "\n"
 
 

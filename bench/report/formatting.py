@@ -38,6 +38,12 @@ def case_label(key):
     return f"{impl} {n:,} x {d:,} {dtype}"
 
 
+def case_list(title, keys):
+    """``"Title (2): numba 10 x 1 float64, numpy 10 x 1 float64."``: cases named
+    in a sentence, with their count."""
+    return f"{title} ({len(keys)}): " + ", ".join(map(case_label, keys)) + "."
+
+
 def fmt_cell(value, kind):
     """One Markdown cell; None (not measured) is an em dash."""
     if value is None:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from bench.report.common import ReportError
 from bench.report.files import write_atomic
-from bench.report.formatting import case_label, fmt_cell, heading, md_table
+from bench.report.formatting import case_label, case_list, fmt_cell, heading, md_table
 from bench.report.model import load_run
 from bench.report.readme import replace_between
 
@@ -166,11 +166,7 @@ def render_order_check(rows, left_out, grid_run, grid_path, alone_paths):
         table,
     ]
     if left_out:
-        parts.append(
-            f"Not in every run, left out ({len(left_out)}): "
-            + ", ".join(case_label(k) for k in left_out)
-            + "."
-        )
+        parts.append(case_list("Not in every run, left out", left_out))
     return "\n\n".join(parts) + "\n"
 
 
