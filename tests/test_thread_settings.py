@@ -1,9 +1,9 @@
 """Each library keeps its thread setting whatever else ran in the process
 (``kernels.torch_eager.hold_threads``, ``bench.environment.hold_thread_settings``)."""
 
-import numpy as np
 import pytest
 
+from bench.data import make_problem
 from bench.environment import hold_thread_settings
 from kernels._threads import threads_setting
 
@@ -36,8 +36,7 @@ def test_numbas_thread_pool_does_not_leave_torch_on_more_threads(setting):
     # start Numba's pool (numba_parallel on more than one chunk), then hold
     from kernels import IMPLEMENTATIONS
 
-    X = np.random.default_rng(0).standard_normal((8 * 1024, 4))
-    w, y = np.zeros(4), (X[:, 0] > 0).astype(float)
-    IMPLEMENTATIONS["numba_parallel"].step(w, 0.0, X, y, 0.1)
+    w, b, X, y = make_problem(8 * 1024, 4)
+    IMPLEMENTATIONS["numba_parallel"].step(w, b, X, y, 0.1)
     hold_thread_settings()
     assert torch.get_num_threads() == setting
