@@ -60,13 +60,15 @@ $(CUDA_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test,plot,cuda]'
 	touch $(CUDA_STAMP)
 
-# The quick grid under pyperf, one JSON per implementation -> results/pyperf/
+# The quick grid under pyperf, one JSON per implementation -> results/pyperf/, and
+# the steps that allocate per call in glibc's default state too ->
+# results/pyperf-default/. Taken in turn with pytest-benchmark, one implementation
+# at a time (run A, pyperf, pyperf in the default state, run B), so that the
+# machine's drift over minutes does not pass for a difference between the harnesses
+# -> results/harness-check/ (pytest-a.json, pytest-b.json, compare.md) and the
+# README's line between its markers (python -m bench harness-check).
 bench-pyperf: $(STAMP)
-	$(PY) -m bench pyperf --preset quick --fast
-	# the steps that allocate per call, in glibc's default state too -> results/pyperf-default/
-	# (not torch_compile: its fused loops make few temporaries, and each of pyperf's
-	# worker processes would compile it again, minutes in all)
-	$(PY) -m bench pyperf --preset quick --fast --malloc default --impl numpy jax torch
+	$(PY) -m bench harness-check --preset quick --readme README.md
 	$(PY) -m pyperf compare_to results/pyperf/numpy.json results/pyperf/numba.json --table
 
 # Order check: a few cases timed alone, each size in a fresh process of its own,
@@ -74,8 +76,7 @@ bench-pyperf: $(STAMP)
 # results/order-check/compare.md. With the allocator and collector states fixed
 # (bench/allocator.py, bench/collector.py) the two should agree within 10 %. The
 # quick grid's JSON is kept beside it (grid.json, its time stamp kept), committed
-# with it: also the pytest-benchmark side of pyperf.md's harness comparison, so
-# run make bench-pyperf and make readme after it, from the same session.
+# with it.
 #
 # The same cases are then timed twice more, each time in fresh processes again
 # (results/order-check/fresh-2/, fresh-3/, their JSON kept): a case whose fresh

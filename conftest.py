@@ -35,7 +35,8 @@ def pytest_addoption(parser):
     parser.addoption(
         "--impls",
         default=None,
-        help="with --sizes: the implementations to time (default: all on the CPU)",
+        help="the implementations to time, of --sizes or of the preset's grid"
+        " (default: all on the CPU)",
     )
     parser.addoption(
         "--passes",

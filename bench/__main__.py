@@ -2,7 +2,8 @@
 
 python -m bench run --size NxD [--size NxD ...] [--dtype float64|float32 ...]
                     [--impl NAME ...] [--out DIR]
-python -m bench run [--preset quick|full|gpu] [--out DIR] [-- PYTEST_ARGS...]
+python -m bench run [--preset quick|full|gpu] [--impl NAME ...] [--out DIR]
+                    [-- PYTEST_ARGS...]
 python -m bench pyperf [--preset quick|full] [--fast] [--impl NAME ...]
                        [--malloc fixed|default]
 python -m bench report [--input JSON] [--out DIR] [--pyperf DIR_OR_FILE ...]
@@ -11,6 +12,8 @@ python -m bench gpu [--driver]
 python -m bench compare BASE.json NEW.json [--out FILE] [--fail-slower PCT]
 python -m bench order-check GRID.json ALONE.json [ALONE.json ...] [--out FILE]
                             [--readme README.md]
+python -m bench harness-check [--preset quick] [--impl NAME ...] [--out DIR]
+                              [--readme README.md]
 python -m bench predict N D [--dtype float64|float32 ...] [--input JSON]
 python -m bench instructions [--size NxD] [--dtype float64|float32 ...]
 python -m bench list
@@ -94,7 +97,8 @@ def _add_run(sub):
         type=_impl,
         nargs="+",
         metavar="NAME",
-        help="with --size: only these implementations (default: all on the CPU)",
+        help="only these implementations, of --size or of the preset's grid"
+        " (default: all on the CPU)",
     )
     run.add_argument(
         "--preset",
@@ -251,6 +255,10 @@ def main(argv=None):
         from bench.instructions import main as instructions_main
 
         return instructions_main(argv[1:])
+    if argv[:1] == ["harness-check"]:  # its own parser
+        from bench.harness_check import main as harness_main
+
+        return harness_main(argv[1:])
     if argv[:1] == ["gaps"]:  # its own parser
         from bench.gaps import main as gaps_main
 
@@ -261,8 +269,8 @@ def main(argv=None):
 
         if args.size and args.preset:
             run.error("argument --preset: not with --size (a run of chosen sizes)")
-        if not args.size and (args.dtype or args.impl):
-            run.error("argument --dtype/--impl: only with --size")
+        if not args.size and args.dtype:
+            run.error("argument --dtype: only with --size")
         code, _ = run_pytest_benchmark(
             args.preset,
             args.out,

@@ -38,13 +38,13 @@ def pytest_unconfigure(config):
 
 def _preset(config):
     sizes = config.getoption("sizes")
+    dtypes, impls = (
+        value.split(",") if (value := config.getoption(o)) else None
+        for o in ("dtypes", "impls")
+    )
     if sizes:
-        dtypes, impls = (
-            value.split(",") if (value := config.getoption(o)) else None
-            for o in ("dtypes", "impls")
-        )
         return custom_preset([parse_size(s) for s in sizes.split(",")], dtypes, impls)
-    return get_preset(config.getoption("preset"))
+    return get_preset(config.getoption("preset"), impls)
 
 
 def _passes(config):

@@ -250,15 +250,17 @@ def sizes_option(sizes, dtypes=None, impls=None):
     return options
 
 
-def get_preset(name=None):
-    """The preset called ``name``, or the one named by ``$LOOPBENCH_PRESET``."""
+def get_preset(name=None, impls=None):
+    """The preset called ``name``, or the one named by ``$LOOPBENCH_PRESET``;
+    with ``impls`` (names), the same grid timing only those implementations."""
     name = name or os.environ.get(PRESET_ENV) or DEFAULT_PRESET
     try:
-        return PRESETS[name]
+        preset = PRESETS[name]
     except KeyError:
         raise ValueError(
             f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}"
         ) from None
+    return replace(preset, impls=tuple(dict.fromkeys(impls))) if impls else preset
 
 
 @dataclass(frozen=True)

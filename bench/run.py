@@ -80,7 +80,10 @@ def run_pytest_benchmark(
     sizes : sequence of (int, int), optional
         Time exactly these (n, d), as the full preset times its cases
         (``bench.grid.custom_preset``), instead of a preset's grid; then
-        ``dtypes`` (default float64) and ``impls`` (default all on the CPU).
+        ``dtypes`` (default float64).
+    impls : sequence of str, optional
+        Only these implementations, of the chosen sizes or of the preset's grid
+        (default: all on the CPU); the reference rows stay.
 
     Returns
     -------
@@ -91,7 +94,6 @@ def run_pytest_benchmark(
     json_path : Path or None
         The results, or None when the run did not complete.
     """
-    chosen = sizes_option(sizes, dtypes, impls) if sizes else []
     if preset_name == REFERENCE_PRESET and not sizes:
         dirty = uncommitted_changes()
         if dirty and os.environ.get(ALLOW_DIRTY_ENV) != "1":
@@ -102,7 +104,9 @@ def run_pytest_benchmark(
                 f" {ALLOW_DIRTY_ENV}=1 (its Run table then says so)"
             )
             return 1, None
-    preset = custom_preset(sizes, dtypes, impls) if sizes else get_preset(preset_name)
+    preset = (
+        custom_preset(sizes, dtypes, impls) if sizes else get_preset(preset_name, impls)
+    )
     no_gpu = why_no_gpu() if preset.needs_gpu else None
     if no_gpu:
         # before minutes of CPU cases whose GPU rows would all be skipped
@@ -116,8 +120,13 @@ def run_pytest_benchmark(
     os.close(fd)
     os.chmod(tmp, 0o644)  # mkstemp makes it private; results are for everyone
     try:
+        if sizes:
+            grid = sizes_option(sizes, dtypes, impls)
+        else:
+            grid = [f"--preset={preset.name}"]
+            grid += [f"--impls={','.join(impls)}"] if impls else []
         args = [
-            *(chosen or [f"--preset={preset.name}"]),
+            *grid,
             f"--passes={preset.passes}",
             f"--benchmark-max-time={preset.max_time / preset.passes}",
             # a call slower than a pass's time: one round a pass, not five

@@ -77,10 +77,10 @@ def make_report(
         pyperf JSON files or folders of them.
     harness_run : path, optional
         A pytest-benchmark JSON of pyperf's own grid (``make readme`` names
-        ``results/order-check/grid.json``, the quick grid that ``make
-        order-check`` keeps): ``pyperf.md`` then sets pyperf against it too, the
-        same cases in the same kind of process, beside the comparison with
-        ``json_path``'s run.
+        ``results/harness-check/pytest-a.json``, timed in turn with pyperf by
+        ``python -m bench harness-check``): ``pyperf.md`` then sets pyperf
+        against it too, the same cases in the same kind of process, beside the
+        comparison with ``json_path``'s run.
     readme : path, optional
         A Markdown file whose marked blocks get the tables.
     plots : bool

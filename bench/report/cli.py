@@ -99,7 +99,7 @@ def add_arguments(parser):
         default=None,
         metavar="JSON",
         help="with --pyperf: also set pyperf against this pytest-benchmark run of"
-        " pyperf's own grid, e.g. results/order-check/grid.json",
+        " pyperf's own grid, e.g. results/harness-check/pytest-a.json",
     )
     parser.add_argument(
         "--readme",

@@ -1,0 +1,177 @@
+"""``python -m bench harness-check`` (``bench/harness_check.py``) on hand-made runs.
+
+What this module proves
+-----------------------
+- The plan takes each implementation in turn: pytest-benchmark run A, pyperf,
+  pyperf in glibc's default state for the steps that allocate per call, run B;
+  both pytest-benchmark runs time the step cases only, each into its own folder.
+- ``python -m bench run --preset quick --impl NAME`` collects that
+  implementation's cases of the quick grid and no other implementation's.
+- Runs of one implementation each merge into one run with every case; a case in
+  two parts, parts of two presets, or a file that is not pytest-benchmark output
+  is refused with the file named.
+- ``finish`` writes the merged runs, compare.md and the README's line (A against
+  B flagged, pyperf against A), then removes the parts; with bad input it writes
+  nothing and keeps them.
+- A failing command stops the check with its exit code, before anything is merged.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_compare import SIZES, run_json
+from test_report import _pyperf_file
+
+from bench import harness_check
+from bench.report.common import ReportError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_plan_takes_each_implementation_in_turn(tmp_path):
+    steps = harness_check.plan("quick", ["numpy", "numba"], tmp_path)
+    assert [what for what, _ in steps] == [
+        "run A: numpy",
+        "pyperf: numpy",
+        "pyperf, default state: numpy",
+        "run B: numpy",
+        "run A: numba",
+        "pyperf: numba",
+        "run B: numba",
+    ]
+    run_a = steps[0][1]
+    assert run_a[:6] == ["bench", "run", "--preset", "quick", "--impl", "numpy"]
+    assert run_a[-3:] == ["--", "-k", "test_step"]
+    assert str(tmp_path / "a" / "numpy") in run_a
+    assert str(tmp_path / "b" / "numba") in steps[-1][1]
+    assert steps[2][1][-2:] == ["--malloc", "default"]
+    assert "--fast" in steps[1][1]
+
+
+def test_a_run_of_one_implementation_of_a_preset_collects_only_it():
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "pytest", "bench", "--collect-only", "-q"),
+            *("-p", "no:cacheprovider", "--preset=quick", "--impls=numba"),
+            *("-k", "test_step"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ids = [line.split("[")[1] for line in done.stdout.splitlines() if "::" in line]
+    assert ids
+    assert all(i.startswith("numba-n") for i in ids)
+    assert "numba-n100000-d10]" in ids
+
+
+def _parts(folder, document):
+    """``document`` split into one run per implementation, as run A writes them."""
+    impls = {b["extra_info"]["impl"] for b in document["benchmarks"]}
+    for impl in sorted(impls):
+        part = dict(document)
+        part["benchmarks"] = [
+            b for b in document["benchmarks"] if b["extra_info"]["impl"] == impl
+        ]
+        path = folder / impl / "bench.json"
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps(part), encoding="utf-8")
+    return sorted(folder.glob("*/bench.json"))
+
+
+def test_parts_merge_into_one_run(tmp_path):
+    whole = run_json()
+    merged = harness_check.merge_runs(_parts(tmp_path, whole))
+    names = sorted(b["name"] for b in merged["benchmarks"])
+    assert names == sorted(b["name"] for b in whole["benchmarks"])
+    assert len(merged["loopbench"]["parts"]) == 3
+    assert merged["machine_info"] == whole["machine_info"]
+
+
+def test_a_case_in_two_parts_or_two_presets_is_refused(tmp_path):
+    paths = _parts(tmp_path / "one", run_json())
+    with pytest.raises(ReportError, match=r"numba-n10-d1\] is in .*numba"):
+        harness_check.merge_runs([paths[0], paths[0]])
+    other = run_json()
+    other["loopbench"]["preset"] = "full"
+    full = _parts(tmp_path / "two", other)
+    with pytest.raises(ReportError, match="preset 'full', not 'quick'"):
+        harness_check.merge_runs([paths[0], full[1]])
+    pyperf = _pyperf_file(tmp_path / "numba.json")
+    with pytest.raises(ReportError, match=r"numba\.json: not pytest-benchmark"):
+        harness_check.merge_runs([paths[0], pyperf])
+
+
+@pytest.fixture
+def check(tmp_path):
+    """A finished check's folder: run B's numba 30 % slower than run A's, pyperf's
+    numpy 20 % slower than run A's, the rest alike."""
+    out = tmp_path / "harness-check"
+    a = run_json()
+    _parts(out / "a", a)
+    _parts(out / "b", run_json({"numba": 1.3}, seed=1))
+    medians = {
+        (b["extra_info"]["impl"], b["extra_info"]["n_samples"]): b["stats"]["median"]
+        for b in a["benchmarks"]
+    }
+    for impl, factor in (("numpy", 1.2), ("numba", 1.0)):
+        cases = [(n, d, medians[(impl, n)] * factor) for n, d in SIZES]
+        _pyperf_file(tmp_path / "pyperf" / f"{impl}.json", impl, cases)
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "top\n" + "\n<-->\n".join(harness_check.HARNESS_MARKERS) + "\nend\n",
+        encoding="utf-8",
+    )
+    return out, tmp_path / "pyperf", readme
+
+
+def test_finish_merges_compares_and_quotes_the_figures(check):
+    out, pyperf, readme = check
+    line = harness_check.finish(out, pyperf, readme)
+    assert "3 of 6 cases within 10 %, 0 speedup verdicts reversed" in line
+    assert "3 of 9 cases (33 %) flagged" in line
+    assert sorted(p.name for p in out.iterdir()) == [
+        "compare.md",
+        "pytest-a.json",
+        "pytest-b.json",
+    ]
+    compare = (out / "compare.md").read_text(encoding="utf-8")
+    assert compare.startswith("# loopbench compare: NEW against BASE")
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith("top\n<!-- harness-check:begin -->\nThe committed harness")
+    assert "The committed harness check (2026-01-02 03:04:05 UTC): pyperf" in text
+    assert "<-->" not in text
+    assert text.endswith("<!-- harness-check:end -->\nend\n")
+
+
+def test_bad_input_writes_nothing_and_keeps_the_parts(check):
+    out, pyperf, readme = check
+    readme.write_text("no markers\n", encoding="utf-8")
+    with pytest.raises(ReportError, match="marker <!-- harness-check:begin -->"):
+        harness_check.finish(out, pyperf, readme)
+    assert sorted(p.name for p in out.iterdir()) == ["a", "b"]
+    assert readme.read_text(encoding="utf-8") == "no markers\n"
+    with pytest.raises(ReportError, match="no pyperf"):
+        harness_check.finish(out, out / "a", None)
+    assert sorted(p.name for p in out.iterdir()) == ["a", "b"]
+
+
+def test_a_failing_command_stops_the_check(tmp_path, monkeypatch, capsys):
+    calls = []
+
+    def call(cmd, cwd):
+        calls.append(cmd)
+        return 3 if "pyperf" in cmd else 0
+
+    monkeypatch.setattr(harness_check.subprocess, "call", call)
+    code = harness_check.main(["--impl", "numpy", "numba", "--out", str(tmp_path)])
+    assert code == 3
+    assert len(calls) == 2  # run A of numpy, then its pyperf, which failed
+    assert "harness-check: pyperf: numpy failed (exit 3); stopped" in (
+        capsys.readouterr().out
+    )
+    assert not list(tmp_path.glob("pytest-*.json"))
