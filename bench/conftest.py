@@ -9,6 +9,7 @@ import pytest
 from bench import allocator, collector
 from bench.environment import describe, limit_blas_threads
 from bench.grid import (
+    MIN_ROUND_TIME,
     WARMUP_ITERATIONS,
     Case,
     cases,
@@ -125,6 +126,7 @@ def pytest_benchmark_update_json(config, benchmarks, output_json):
         if hasattr(os, "sched_getaffinity")
         else None,
         "warmup_iterations": WARMUP_ITERATIONS,
+        "min_round_time": MIN_ROUND_TIME,
     }
     # The raw per-round times (stats["data"]) would make the JSON hundreds of MB:
     # each case keeps pytest-benchmark's statistics of all its rounds, its

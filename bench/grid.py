@@ -37,6 +37,14 @@ LEARNING_RATE = 0.1
 DATA_SEED = 0
 # Calls of every case before pytest-benchmark's clock starts (its warmup).
 WARMUP_ITERATIONS = 100
+# The shortest round pytest-benchmark times (its min_time, in seconds): a round of a
+# fast step is then hundreds of calls, as a pyperf value is, and the median of the
+# rounds is the time a step takes in a loop of steps. With pytest-benchmark's
+# default of 5 µs (two or three calls a round) the median came out below it: on the
+# developer's Xeon, Numba's step at 10 x 1 took 1.59 µs with 5-µs rounds, 1.83 with
+# 100-µs rounds and 1.94 with 1-ms rounds, against 1.84 under pyperf (docs/timing.md,
+# "Two harnesses").
+MIN_ROUND_TIME = 1e-3
 
 # What an implementation is comes from its declaration (kernels.DECLARED): an
 # interpreted one (once per sample or element) runs only up to a preset's

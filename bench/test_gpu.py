@@ -8,11 +8,13 @@ GPU each case is skipped with the reason.
 import pytest
 
 from bench.device import prepare
-from bench.grid import LEARNING_RATE, WARMUP_ITERATIONS, problem
+from bench.grid import LEARNING_RATE, MIN_ROUND_TIME, WARMUP_ITERATIONS, problem
 from bench.test_step import record_case
 
 
-@pytest.mark.benchmark(warmup=True, warmup_iterations=WARMUP_ITERATIONS)
+@pytest.mark.benchmark(
+    warmup=True, warmup_iterations=WARMUP_ITERATIONS, min_time=MIN_ROUND_TIME
+)
 def test_device(benchmark, device_case, preset):
     if device_case.skip_reason:
         pytest.skip(device_case.skip_reason)

@@ -8,12 +8,14 @@ from functools import partial
 
 import pytest
 
-from bench.grid import LEARNING_RATE, WARMUP_ITERATIONS, problem
+from bench.grid import LEARNING_RATE, MIN_ROUND_TIME, WARMUP_ITERATIONS, problem
 from bench.references import REFERENCES, unavailable
 from bench.test_step import record_case, timed
 
 
-@pytest.mark.benchmark(warmup=True, warmup_iterations=WARMUP_ITERATIONS)
+@pytest.mark.benchmark(
+    warmup=True, warmup_iterations=WARMUP_ITERATIONS, min_time=MIN_ROUND_TIME
+)
 def test_reference(benchmark, ref_case, preset):
     if unavailable(ref_case.impl):
         pytest.skip(unavailable(ref_case.impl))

@@ -13,7 +13,7 @@ import pytest
 from bench import collector, interference
 from bench.allocations import peak_allocated
 from bench.environment import blas_threads_setting, hold_thread_settings
-from bench.grid import LEARNING_RATE, WARMUP_ITERATIONS, problem
+from bench.grid import LEARNING_RATE, MIN_ROUND_TIME, WARMUP_ITERATIONS, problem
 from kernels import IMPLEMENTATIONS, declared
 
 
@@ -43,7 +43,9 @@ def record_case(benchmark, case, preset, X, call, reference=False):
         benchmark.extra_info["pass"] = case.pass_no
 
 
-@pytest.mark.benchmark(warmup=True, warmup_iterations=WARMUP_ITERATIONS)
+@pytest.mark.benchmark(
+    warmup=True, warmup_iterations=WARMUP_ITERATIONS, min_time=MIN_ROUND_TIME
+)
 def test_step(benchmark, case, preset):
     if case.skip_reason:
         pytest.skip(case.skip_reason)

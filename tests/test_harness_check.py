@@ -14,6 +14,8 @@ What this module proves
   B flagged, pyperf against A), then removes the parts; with bad input it writes
   nothing and keeps them.
 - A failing command stops the check with its exit code, before anything is merged.
+- Every pytest-benchmark case times rounds of at least ``MIN_ROUND_TIME``, as long
+  as pyperf's values are many calls.
 """
 
 import json
@@ -25,7 +27,8 @@ import pytest
 from test_compare import SIZES, run_json
 from test_report import _pyperf_file
 
-from bench import harness_check
+from bench import harness_check, test_gpu, test_reference, test_step
+from bench.grid import MIN_ROUND_TIME
 from bench.report.common import ReportError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,3 +178,12 @@ def test_a_failing_command_stops_the_check(tmp_path, monkeypatch, capsys):
         capsys.readouterr().out
     )
     assert not list(tmp_path.glob("pytest-*.json"))
+
+
+@pytest.mark.parametrize(
+    "case", [test_step.test_step, test_reference.test_reference, test_gpu.test_device]
+)
+def test_every_case_times_rounds_of_many_calls(case):
+    (mark,) = [m for m in case.pytestmark if m.name == "benchmark"]
+    assert mark.kwargs["min_time"] == MIN_ROUND_TIME
+    assert MIN_ROUND_TIME >= 1e-4  # from 100 µs up the rounds agree with pyperf
