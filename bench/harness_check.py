@@ -119,7 +119,8 @@ def merge_runs(paths):
                 raise ReportError(f"{path}: {name} is in {seen[name]} too")
             seen[name] = path
             merged["benchmarks"].append(bench)
-        parts.append({"file": str(path), "datetime": data.get("datetime")})
+        # the part's folder (run A's and B's are named after the implementation)
+        parts.append({"part": Path(path).parent.name, "datetime": data.get("datetime")})
         retimed += own.get("retimed") or []
     meta["parts"] = parts
     meta["retimed"] = retimed
@@ -134,9 +135,11 @@ def summary(run_a, medians, comparison):
     flagged = sum(c.sign != 0 for c in comparison.changes)
     total = len(comparison.changes)
     pct = f"{100 * AGREE:g} %"
+    named = "; ".join(f"{a} vs {b} at {n:,} x {d:,} {dt}" for a, b, dt, n, d in flips)
     return (
         f"pyperf against pytest-benchmark run A, timed in turn: {within} of"
-        f" {len(ratios)} cases within {pct}, {len(flips)} speedup verdicts reversed."
+        f" {len(ratios)} cases within {pct}; speedup verdicts reversed:"
+        f" {named or 'none'}."
         f" Run B against run A, each implementation's minutes apart: {flagged} of"
         f" {total} cases ({100 * flagged / total:.0f} %) flagged by `python -m bench"
         " compare`."
