@@ -33,6 +33,7 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from bench.grid import PRESETS, get_preset
@@ -87,8 +88,8 @@ def plan(preset, impls, out=OUT):
 
 def merge_runs(paths):
     """One pytest-benchmark document of the runs at ``paths``: their benchmarks
-    together, the first one's machine and date, every part's date kept
-    (``loopbench.parts``).
+    together, the first one's machine, the earliest part's date (when the check
+    began), every part's date kept (``loopbench.parts``).
 
     Raises
     ------
@@ -123,8 +124,18 @@ def merge_runs(paths):
         parts.append({"part": Path(path).parent.name, "datetime": data.get("datetime")})
         retimed += own.get("retimed") or []
     meta["parts"] = parts
+    dates = [p["datetime"] for p in parts if isinstance(p["datetime"], str)]
+    if dates:
+        merged["datetime"] = min(dates, key=_when)
     meta["retimed"] = retimed
     return merged
+
+
+def _when(text):
+    try:
+        return datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        return float("inf")  # an unreadable date is never the earliest
 
 
 def summary(run_a, medians, comparison):

@@ -88,7 +88,12 @@ def _parts(folder, document):
 
 def test_parts_merge_into_one_run(tmp_path):
     whole = run_json()
-    merged = harness_check.merge_runs(_parts(tmp_path, whole))
+    paths = _parts(tmp_path, whole)
+    later = json.loads(paths[0].read_text(encoding="utf-8"))
+    later["datetime"] = "2026-01-02T04:00:00+00:00"  # numba's part, merged first
+    paths[0].write_text(json.dumps(later), encoding="utf-8")
+    merged = harness_check.merge_runs(paths)
+    assert merged["datetime"] == "2026-01-02T03:04:05+00:00"  # the earliest part
     names = sorted(b["name"] for b in merged["benchmarks"])
     assert names == sorted(b["name"] for b in whole["benchmarks"])
     parts = merged["loopbench"]["parts"]
