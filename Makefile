@@ -104,7 +104,7 @@ order-check: $(STAMP)
 readme: $(STAMP)
 	$(PY) -m bench report --input results/full/bench.json \
 		--pyperf results/pyperf results/pyperf-default \
-		--harness-run results/order-check/grid.json --readme README.md
+		--harness-run results/harness-check/pytest-a.json --readme README.md
 
 # Execute the lesson notebook on this machine -> results/lesson/lesson.html and
 # lesson/lesson.ipynb, the executed notebook committed from the reference machine
