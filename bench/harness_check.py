@@ -44,7 +44,7 @@ from bench.report.harnesses import AGREE, harness_ratios, reversed_verdicts
 from bench.report.model import parse_run
 from bench.report.pyperf_medians import load_pyperf, pyperf_files
 from bench.report.reading import check_pytest_benchmark, read_json
-from bench.report.readme import replace_between
+from bench.report.readme import with_line
 from bench.run import RESULTS, ROOT
 from kernels import IMPLEMENTATIONS
 
@@ -183,12 +183,8 @@ def finish(out, pyperf_dir, readme=None):
     writes = {p: json.dumps(d, indent=4) + "\n" for p, d in docs.items()}
     writes[out / "compare.md"] = render_comparison(comparison, a, b)
     if readme is not None:
-        try:
-            old = Path(readme).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ReportError(f"{readme}: cannot be read ({exc})") from None
         head = f"The committed harness check ({runs['a'].date}): "
-        writes[readme] = replace_between(old, *HARNESS_MARKERS, head + line, readme)
+        writes[readme] = with_line(readme, *HARNESS_MARKERS, head + line)
     for path, text in writes.items():
         write_atomic(path, text)
     for run in RUNS:

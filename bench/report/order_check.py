@@ -30,7 +30,7 @@ from bench.report.common import ReportError
 from bench.report.files import write_atomic
 from bench.report.formatting import case_label, case_list, fmt_cell, heading, md_table
 from bench.report.model import load_run
-from bench.report.readme import replace_between
+from bench.report.readme import with_line
 
 AGREE = 0.10
 AGREES, PROCESSES, ORDER = "agrees", "fresh processes disagree too", "moved by order"
@@ -210,14 +210,10 @@ def run_order_check_cli(args, out=None, err=None):
         text = render_order_check(rows, left_out, grid, args.grid, args.alone)
         readme = None
         if args.readme is not None:
-            try:
-                old = args.readme.read_text(encoding="utf-8")
-            except OSError as exc:
-                raise ReportError(f"{args.readme}: cannot be read ({exc})") from None
             line = f"The committed order check ({grid.date}): " + summary(
                 rows, len(alones)
             )
-            readme = replace_between(old, *ORDER_MARKERS, line, args.readme)
+            readme = with_line(args.readme, *ORDER_MARKERS, line)
         if args.out is not None:
             write_atomic(args.out, text)
         if readme is not None:

@@ -49,6 +49,22 @@ def replace_between(text, begin, end, content, path):
     return f"{text[:i]}\n{content.strip()}\n{text[j:]}"
 
 
+def with_line(path, begin, end, line):
+    """The text of the file at ``path`` with ``line`` between its markers
+    ``begin`` and ``end`` (``replace_between``); nothing is written.
+
+    Raises
+    ------
+    ReportError
+        The file cannot be read, or a marker is missing or repeated.
+    """
+    try:
+        old = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot be read ({exc})") from None
+    return replace_between(old, begin, end, line, path)
+
+
 def readme_blocks(run, costs, crossings, readme, out_dir):
     """``{marker name: Markdown}`` for a README, image paths relative to it."""
     folder = Path(
