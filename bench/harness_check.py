@@ -25,7 +25,11 @@ harness comparison of ``pyperf.md``: ``make readme`` names it), and B's into
 ``OUT/pytest-b.json``; ``python -m bench compare`` of A against B, two runs of the
 same cases each implementation's minutes apart, goes to ``OUT/compare.md``, and
 ``--readme`` writes both figures between ``HARNESS_MARKERS``. A drift slower than
-one implementation's turn hits both harnesses alike; one within it still shows.
+one implementation's turn hits both harnesses alike; one within it still shows,
+and so each case where pyperf is off run A is set against run B too
+(``bench.report.harnesses.off_cases``): within 10 % of B, or between A and B, the
+machine moved; off both, the harnesses differ. ``--summary-only`` writes
+``compare.md`` and the README's line again from the merged runs, timing nothing.
 """
 
 import argparse
@@ -40,7 +44,14 @@ from bench.grid import PRESETS, get_preset
 from bench.report.common import ReportError
 from bench.report.compare import compare_runs, render_comparison
 from bench.report.files import write_atomic
-from bench.report.harnesses import AGREE, harness_ratios, reversed_verdicts
+from bench.report.harnesses import (
+    AGREE,
+    HARNESS,
+    harness_ratios,
+    off_cases,
+    render_off_cases,
+    reversed_verdicts,
+)
 from bench.report.model import parse_run
 from bench.report.pyperf_medians import load_pyperf, pyperf_files
 from bench.report.reading import check_pytest_benchmark, read_json
@@ -138,29 +149,53 @@ def _when(text):
         return float("inf")  # an unreadable date is never the earliest
 
 
-def summary(run_a, medians, comparison):
-    """The README's sentences: the harnesses' agreement, and A against B."""
+def summary(run_a, run_b, medians, comparison):
+    """The README's sentences: the harnesses' agreement, why the cases off run A
+    are off, and A against B."""
     ratios = harness_ratios(run_a, medians)
     within = sum(abs(r - 1) <= AGREE for r in ratios.values())
+    off = off_cases(run_a, run_b, medians)
+    differ = [row for row in off if row[3] == HARNESS]
     flips = reversed_verdicts(run_a, medians)
     flagged = sum(c.sign != 0 for c in comparison.changes)
     total = len(comparison.changes)
     pct = f"{100 * AGREE:g} %"
     named = "; ".join(f"{a} vs {b} at {n:,} x {d:,} {dt}" for a, b, dt, n, d in flips)
-    return (
+    text = (
         f"pyperf against pytest-benchmark run A, timed in turn: {within} of"
-        f" {len(ratios)} cases within {pct}; speedup verdicts reversed:"
-        f" {named or 'none'}."
+        f" {len(ratios)} cases within {pct}"
+    )
+    if off:
+        listed = ", ".join(
+            f"{impl} {n:,} x {d:,} {dt} ({to_a:.2f}x A, {to_b:.2f}x B)"
+            for (impl, dt, n, d), to_a, to_b, _ in differ
+        )
+        text += (
+            f"; of the other {len(off)}, {len(off) - len(differ)} within {pct} of"
+            " run B or between A and B (the machine moved between the runs)"
+            + (f", {len(differ)} off both: {listed}" if differ else "")
+        )
+    return text + (
+        f"; speedup verdicts reversed: {named or 'none'}."
         f" Run B against run A, each implementation's minutes apart: {flagged} of"
         f" {total} cases ({100 * flagged / total:.0f} %) flagged by `python -m bench"
         " compare`."
     )
 
 
-def finish(out, pyperf_dir, readme=None):
+def _shown(path):
+    """``path`` as the committed text names it: from the project's root."""
+    path = Path(path).resolve()
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
+def finish(out, pyperf_dir, readme=None, merged=False):
     """Merge each run's parts, compare B with A, and write ``pytest-a.json``,
     ``pytest-b.json``, ``compare.md`` (and the README's block), then remove the
-    parts; return the summary. Nothing is written when an input is bad.
+    parts; return the summary. Nothing is written when an input is bad. With
+    ``merged``, the parts are not looked for: ``pytest-a.json`` and
+    ``pytest-b.json`` of an earlier check are read as they are, and
+    ``compare.md`` and the README's block written again from them.
 
     Raises
     ------
@@ -171,24 +206,31 @@ def finish(out, pyperf_dir, readme=None):
     docs, runs = {}, {}
     for run in RUNS:
         path = out / f"pytest-{run}.json"
+        if merged:
+            runs[run] = parse_run(read_json(path), path)
+            continue
         parts = sorted((out / run).glob("*/bench.json"))
         if not parts:
             raise ReportError(f"{out / run}: no */bench.json (run {run.upper()})")
         docs[path] = merge_runs(parts)
         runs[run] = parse_run(docs[path], path)
-    a, b = (out / f"pytest-{run}.json" for run in RUNS)
+    a, b = (_shown(out / f"pytest-{run}.json") for run in RUNS)
     comparison = compare_runs(runs["a"], runs["b"], a, b)
     medians = load_pyperf(pyperf_files([pyperf_dir]))
-    line = summary(runs["a"], medians, comparison)
+    line = summary(runs["a"], runs["b"], medians, comparison)
     writes = {p: json.dumps(d, indent=4) + "\n" for p, d in docs.items()}
-    writes[out / "compare.md"] = render_comparison(comparison, a, b)
+    off = render_off_cases(off_cases(runs["a"], runs["b"], medians), 2)
+    writes[out / "compare.md"] = render_comparison(comparison, a, b) + (
+        f"\n{off}\n" if off else ""
+    )
     if readme is not None:
         head = f"The committed harness check ({runs['a'].date}): "
         writes[readme] = with_line(readme, *HARNESS_MARKERS, head + line)
     for path, text in writes.items():
         write_atomic(path, text)
-    for run in RUNS:
-        shutil.rmtree(out / run)
+    if not merged:
+        for run in RUNS:
+            shutil.rmtree(out / run)
     return line
 
 
@@ -224,7 +266,15 @@ def main(argv=None):
         metavar="README.md",
         help=f"write the summary between {' and '.join(HARNESS_MARKERS)}",
     )
+    parser.add_argument(
+        "--summary-only",
+        action="store_true",
+        help="time nothing: write compare.md (and the README's line) again from"
+        " the pytest-a.json and pytest-b.json already in --out",
+    )
     args = parser.parse_args(argv)
+    if args.summary_only:
+        return _finish(args, merged=True)
     impls = args.impl or get_preset(args.preset).implementations()
     for run in RUNS:
         shutil.rmtree(args.out / run, ignore_errors=True)
@@ -234,8 +284,12 @@ def main(argv=None):
         if code != 0:
             print(f"harness-check: {what} failed (exit {code}); stopped")
             return code
+    return _finish(args, merged=False)
+
+
+def _finish(args, merged):
     try:
-        print(finish(args.out, RESULTS / "pyperf", args.readme))
+        print(finish(args.out, RESULTS / "pyperf", args.readme, merged))
     except ReportError as exc:
         print(f"python -m bench harness-check: error: {exc}", file=sys.stderr)
         return 2

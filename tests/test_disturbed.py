@@ -107,3 +107,56 @@ def test_retiming_replaces_the_cases_and_records_them(tmp_path, monkeypatch):
     assert data["loopbench"]["retimed"][0]["impl"] == "numpy"
     run = model.load_run(path)
     assert "1 case(s) one pass had set were timed again" in render_disturbed(run, 2)
+
+
+def test_a_case_that_one_pass_still_sets_is_timed_again_in_another_round(
+    tmp_path, monkeypatch
+):
+    path = tmp_path / "bench.json"
+    path.write_text(json.dumps(_run_with_bad_pass(1)))
+    still_bad = with_passes(bench_json({("numpy", 10, 10): 1e-2}), spread=0.01)
+    still_bad["benchmarks"][0]["loopbench"]["pass_medians"][4] *= 2
+    good = with_passes(bench_json({("numpy", 10, 10): 1e-2}), spread=0.01)
+    answers = [still_bad, good]
+    calls = []
+
+    def fake_pytest(cmd, cwd):
+        calls.append(cmd)
+        out = next(a for a in cmd if a.startswith("--benchmark-json="))
+        with open(out.split("=", 1)[1], "w") as f:
+            json.dump(answers[len(calls) - 1], f)
+        return 0
+
+    monkeypatch.setattr(retime.subprocess, "call", fake_pytest)
+    assert retime.retime(path, ["--preset=quick"], tmp_path) == 2
+    assert len(calls) == 2  # the good second round leaves nothing to re-time
+    data = json.loads(path.read_text())
+    records = data["loopbench"]["retimed"]
+    assert [(r["round"], r["pass"]) for r in records] == [(1, 1), (2, 5)]
+    run = model.load_run(path)
+    assert set_by_one_pass(run)[0] == []
+    text = render_disturbed(run, 2)
+    assert "1 case(s) one pass had set were timed again" in text
+    assert "in 2 rounds" in text
+
+
+def test_rounds_stop_at_the_limit_and_keep_the_last_timings(tmp_path, monkeypatch):
+    path = tmp_path / "bench.json"
+    path.write_text(json.dumps(_run_with_bad_pass(1)))
+    bad = with_passes(bench_json({("numpy", 10, 10): 1e-2}), spread=0.01)
+    bad["benchmarks"][0]["loopbench"]["pass_medians"][2] *= 2
+    calls = []
+
+    def fake_pytest(cmd, cwd):
+        calls.append(cmd)
+        out = next(a for a in cmd if a.startswith("--benchmark-json="))
+        with open(out.split("=", 1)[1], "w") as f:
+            json.dump(bad, f)
+        return 0
+
+    monkeypatch.setattr(retime.subprocess, "call", fake_pytest)
+    assert retime.retime(path, ["--preset=quick"], tmp_path, rounds=3) == 3
+    assert len(calls) == 3
+    run = model.load_run(path)
+    (left,) = set_by_one_pass(run)[0]
+    assert left.pass_no == 3  # the last round's timings, still set by one pass

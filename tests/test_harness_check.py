@@ -13,6 +13,9 @@ What this module proves
 - ``finish`` writes the merged runs, compare.md and the README's line (A against
   B flagged, pyperf against A), then removes the parts; with bad input it writes
   nothing and keeps them.
+- A case where pyperf is off run A is put down to the machine when run B agrees
+  with pyperf, and to the harnesses when it is off both; ``--summary-only``
+  writes the same text again from the merged runs.
 - A failing command stops the check with its exit code, before anything is merged.
 - Every pytest-benchmark case times rounds of at least ``MIN_ROUND_TIME``, as long
   as pyperf's values are many calls.
@@ -141,7 +144,9 @@ def check(tmp_path):
 def test_finish_merges_compares_and_quotes_the_figures(check):
     out, pyperf, readme = check
     line = harness_check.finish(out, pyperf, readme)
-    assert "3 of 6 cases within 10 %; speedup verdicts reversed: none." in line
+    assert "3 of 6 cases within 10 %; of the other 3, 0 within 10 % of run B" in line
+    assert "3 off both: numpy 10 x 1 float64 (1.20x A, 1.19x B)" in line
+    assert "; speedup verdicts reversed: none." in line
     assert "3 of 9 cases (33 %) flagged" in line
     assert sorted(p.name for p in out.iterdir()) == [
         "compare.md",
@@ -155,6 +160,29 @@ def test_finish_merges_compares_and_quotes_the_figures(check):
     assert "The committed harness check (2026-01-02 03:04:05 UTC): pyperf" in text
     assert "<-->" not in text
     assert text.endswith("<!-- harness-check:end -->\nend\n")
+
+
+def test_a_case_off_run_a_that_run_b_agrees_with_is_the_machine(check):
+    out, pyperf, readme = check
+    medians = {
+        b["extra_info"]["n_samples"]: b["stats"]["median"]
+        for b in run_json({"numba": 1.3}, seed=1)["benchmarks"]
+        if b["extra_info"]["impl"] == "numba"
+    }
+    cases = [(n, d, medians[n]) for n, d in SIZES]  # pyperf with run B's numba
+    _pyperf_file(pyperf / "numba.json", "numba", cases)
+    line = harness_check.finish(out, pyperf, readme)
+    assert "0 of 6 cases within 10 %; of the other 6, 3 within 10 % of run B" in line
+    assert "3 off both: numpy" in line
+    assert "numba 10 x 1" not in line
+    compare = (out / "compare.md").read_text(encoding="utf-8")
+    rows = [r for r in compare.splitlines() if r.startswith("| float64 | numba ")]
+    assert len(rows) == 3
+    assert all("the machine moved" in r for r in rows)
+    # written again from the merged runs, timing nothing: the same text
+    (out / "compare.md").unlink()
+    assert harness_check.finish(out, pyperf, readme, merged=True) == line
+    assert (out / "compare.md").read_text(encoding="utf-8") == compare
 
 
 def test_bad_input_writes_nothing_and_keeps_the_parts(check):

@@ -162,10 +162,14 @@ def render_disturbed(run, level):
                 + "."
             )
     if run.retimed:
+        keys = ("impl", "dtype", "n", "d")
+        cases = {tuple(r.get(k) for k in keys) for r in run.retimed}
+        rounds = max(int(r.get("round") or 1) for r in run.retimed)
         summary += (
-            f" After the run, {len(run.retimed)} case(s) one pass had set were timed"
-            " again, all their passes (`bench/retime.py`); the tables show the new"
-            " timings, and this list what remains."
+            f" After the run, {len(cases)} case(s) one pass had set were timed"
+            " again, all their passes (`bench/retime.py`)"
+            + (f", in {rounds} rounds" if rounds > 1 else "")
+            + "; the tables show the new timings, and this list what remains."
         )
     parts = [heading(level, "Cases whose interval one pass sets"), NOTE, summary]
     if found:

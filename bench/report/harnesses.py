@@ -42,6 +42,70 @@ def reversed_verdicts(run, medians):
     return out
 
 
+DRIFT = f"the machine moved: within {100 * AGREE:g} % of run B, or between A and B"
+HARNESS = "off both runs: the harnesses differ"
+
+
+def off_cases(run_a, run_b, medians):
+    """Every case where pyperf lies more than ``AGREE`` from run A, with why.
+
+    Parameters
+    ----------
+    run_a, run_b : Run
+        Two pytest-benchmark runs of the same cases, taken before and after
+        pyperf (``python -m bench harness-check``).
+    medians : dict
+        pyperf's medians, ``{(impl, dtype, n, d): seconds}``.
+
+    Returns
+    -------
+    list of tuple
+        ``(key, pyperf / A, pyperf / B or None, reason)``, worst first; the reason
+        is ``DRIFT`` where pyperf lies within ``AGREE`` of run B, or between A and
+        B (the machine's speed moved in the minutes between the runs, and pyperf
+        with it), else ``HARNESS``.
+    """
+    out = []
+    for key, ratio in harness_ratios(run_a, medians).items():
+        if abs(ratio - 1) <= AGREE:
+            continue
+        b = run_b.median(*key)
+        to_b = medians[key] / b if b else None
+        between = to_b is not None and (ratio - 1) * (to_b - 1) <= 0
+        near_b = to_b is not None and abs(to_b - 1) <= AGREE
+        out.append((key, ratio, to_b, DRIFT if near_b or between else HARNESS))
+    return sorted(out, key=lambda row: -abs(row[1] - 1))
+
+
+def render_off_cases(rows, level):
+    """The table of ``off_cases`` (for the harness check's ``compare.md``)."""
+    if not rows:
+        return ""
+    table = [
+        [
+            dt,
+            impl,
+            f"{n:,} x {d:,}",
+            f"{fmt_sig(to_a)}x",
+            f"{fmt_sig(to_b)}x" if to_b is not None else "—",
+            reason,
+        ]
+        for (impl, dt, n, d), to_a, to_b, reason in rows
+    ]
+    return "\n\n".join(
+        [
+            heading(level, "pyperf against runs A and B: the cases off run A"),
+            f"Every case whose pyperf median lies more than {100 * AGREE:.0f} % from"
+            " run A's, with pyperf against run B, taken minutes later, beside it.",
+            md_table(
+                ["dtype", "implementation", "n x d", "pyperf / A", "pyperf / B", "why"],
+                table,
+                "lllrrl",
+            ),
+        ]
+    )
+
+
 def render_harnesses(run, medians, level, title=None, where=None):
     """The comparison section (for ``pyperf.md``); empty when no case is shared.
 

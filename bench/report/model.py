@@ -131,7 +131,7 @@ class Run:
         (``bench.environment.cpu_caches``); empty for older runs.
     retimed : tuple of dict
         The cases re-timed after the run because one pass had set their interval
-        (``bench/retime.py``): impl, dtype, n, d, pass, off_by.
+        (``bench/retime.py``): impl, dtype, n, d, pass, off_by, round.
     impls, references, dtypes : tuple of str
         In display order: ``kernels.DECLARED`` order, then unknown names
         alphabetically; references in ``common.KNOWN_REFERENCES`` order;
