@@ -8,7 +8,7 @@ CUDA_STAMP := $(VENV)/.installed-cuda
 # the lesson extra (nbconvert for the HTML page), on top of the test install
 LESSON_STAMP := $(VENV)/.installed-lesson
 
-.PHONY: venv torch order-check test bench bench-full bench-gpu bench-pyperf readme lesson clean
+.PHONY: venv torch order-check rerun-check test bench bench-full bench-gpu bench-pyperf readme lesson clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -99,6 +99,19 @@ order-check: $(STAMP)
 	$(PY) -m bench order-check results/order-check/grid.json results/order-check/bench.json \
 		$(foreach i,$(ORDER_FRESH),results/order-check/fresh-$(i)/bench.json) \
 		--out results/order-check/order.md --readme README.md
+
+# Rerun check: the quick grid once more, right after make bench, set against it ->
+# results/rerun-check/ (first.json: make bench's run, its time stamp kept;
+# bench.json: the second; compare.md) and the README's line between its markers.
+# Nothing changed between the two runs but the minutes: what compare flags is the
+# machine (python -m bench rerun-check).
+rerun-check: $(STAMP)
+	@test -f results/quick/bench.json || { echo "rerun-check: run make bench first"; exit 1; }
+	$(PY) -m bench run --preset quick --out results/rerun-check
+	find results/rerun-check -type f ! -name bench.json -delete
+	cp -p results/quick/bench.json results/rerun-check/first.json
+	$(PY) -m bench rerun-check results/rerun-check/first.json results/rerun-check/bench.json \
+		--out results/rerun-check/compare.md --readme README.md
 
 # Regenerate results/full's tables and the README's report blocks from the JSON
 readme: $(STAMP)

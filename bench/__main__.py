@@ -13,7 +13,8 @@ python -m bench compare BASE.json NEW.json [--out FILE] [--fail-slower PCT]
 python -m bench order-check GRID.json ALONE.json [ALONE.json ...] [--out FILE]
                             [--readme README.md]
 python -m bench harness-check [--preset quick] [--impl NAME ...] [--out DIR]
-                              [--readme README.md]
+                              [--readme README.md] [--summary-only]
+python -m bench rerun-check FIRST.json SECOND.json [--out FILE] [--readme README.md]
 python -m bench predict N D [--dtype float64|float32 ...] [--input JSON]
 python -m bench instructions [--size NxD] [--dtype float64|float32 ...]
 python -m bench list
@@ -26,6 +27,7 @@ from bench.grid import DTYPES, PRESETS, parse_size
 from bench.report.cli import add_arguments, run_cli
 from bench.report.compare import add_compare_arguments, run_compare_cli
 from bench.report.order_check import add_order_check_arguments, run_order_check_cli
+from bench.report.rerun_check import add_rerun_check_arguments, run_rerun_check_cli
 from kernels import IMPLEMENTATIONS
 
 
@@ -204,6 +206,16 @@ def main(argv=None):
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_order_check_arguments(order)
+    rerun = sub.add_parser(
+        "rerun-check",
+        help="two runs of one grid back to back: what compare flags on its own",
+        description="Compare two runs of the same grid made one right after the"
+        " other: every case flagged is a false alarm of the machine.",
+        epilog="example:\n  python -m bench rerun-check results/rerun-check/first.json"
+        " results/rerun-check/bench.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_rerun_check_arguments(rerun)
     pred = sub.add_parser(
         "predict",
         help="predicted time per step at a size, from a run's cost model",
@@ -296,6 +308,8 @@ def main(argv=None):
         return run_compare_cli(args)
     if args.command == "order-check":
         return run_order_check_cli(args)
+    if args.command == "rerun-check":
+        return run_rerun_check_cli(args)
     if args.command == "predict":
         from bench.report.predict import run_predict
 

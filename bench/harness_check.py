@@ -42,7 +42,7 @@ from pathlib import Path
 
 from bench.grid import PRESETS, get_preset
 from bench.report.common import ReportError
-from bench.report.compare import compare_runs, render_comparison
+from bench.report.compare import compare_runs, flagged, render_comparison
 from bench.report.files import write_atomic
 from bench.report.harnesses import (
     AGREE,
@@ -157,8 +157,7 @@ def summary(run_a, run_b, medians, comparison):
     off = off_cases(run_a, run_b, medians)
     differ = [row for row in off if row[3] == HARNESS]
     flips = reversed_verdicts(run_a, medians)
-    flagged = sum(c.sign != 0 for c in comparison.changes)
-    total = len(comparison.changes)
+    hits, total = flagged(comparison)
     pct = f"{100 * AGREE:g} %"
     named = "; ".join(f"{a} vs {b} at {n:,} x {d:,} {dt}" for a, b, dt, n, d in flips)
     text = (
@@ -177,8 +176,8 @@ def summary(run_a, run_b, medians, comparison):
         )
     return text + (
         f"; speedup verdicts reversed: {named or 'none'}."
-        f" Run B against run A, each implementation's minutes apart: {flagged} of"
-        f" {total} cases ({100 * flagged / total:.0f} %) flagged by `python -m bench"
+        f" Run B against run A, each implementation's minutes apart: {hits} of"
+        f" {total} cases ({100 * hits / total:.0f} %) flagged by `python -m bench"
         " compare`."
     )
 

@@ -179,6 +179,11 @@ def slower_than(comparison, pct):
     return [c for c in comparison.changes if c.sign > 0 and c.ratio > 1 + pct / 100]
 
 
+def flagged(comparison):
+    """``(cases flagged + or -, cases in both runs)``."""
+    return sum(c.sign != 0 for c in comparison.changes), len(comparison.changes)
+
+
 def geometric_mean(values):
     values = list(values)
     return math.exp(sum(math.log(v) for v in values) / len(values))

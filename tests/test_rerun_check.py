@@ -1,0 +1,78 @@
+"""``python -m bench rerun-check`` (``bench/report/rerun_check.py``) on hand-made runs.
+
+What this module proves
+-----------------------
+- Two runs alike are flagged nowhere; a run whose numba is 30 % slower has its
+  three numba cases flagged, named in the README's line with their count.
+- The line goes between the README's markers, the comparison to ``--out``.
+- Runs of two presets, or a README without the markers, are refused with exit 2
+  and one line naming the file; nothing is written then.
+"""
+
+import json
+
+import pytest
+from test_compare import run_json
+
+from bench.__main__ import main as bench_main
+from bench.report.rerun_check import RERUN_MARKERS
+
+
+@pytest.fixture
+def runs(tmp_path):
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    first.write_text(json.dumps(run_json()), encoding="utf-8")
+    second.write_text(json.dumps(run_json({"numba": 1.3}, seed=1)), encoding="utf-8")
+    readme = tmp_path / "README.md"
+    readme.write_text("top\n" + "\nold\n".join(RERUN_MARKERS) + "\nend\n")
+    return first, second, readme
+
+
+def _check(capsys, *argv):
+    code = bench_main(["rerun-check", *map(str, argv)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_cases_flagged_are_counted_and_named(runs, capsys, tmp_path):
+    first, second, readme = runs
+    out_md = tmp_path / "compare.md"
+    code, out, err = _check(capsys, first, second, "--out", out_md, "--readme", readme)
+    assert code == 0, err
+    assert out.startswith("# loopbench compare: NEW against BASE")
+    assert out_md.read_text(encoding="utf-8") == out
+    text = readme.read_text(encoding="utf-8")
+    assert "two runs of the quick grid back to back, 3 of 9 cases (33 %)" in text
+    assert "flagged by `python -m bench compare` (numba 3)." in text
+    assert "old" not in text
+    assert text.startswith("top\n<!-- rerun-check:begin -->\nThe committed rerun")
+
+
+def test_two_runs_alike_are_flagged_nowhere(runs, capsys, tmp_path):
+    first, _, readme = runs
+    again = tmp_path / "again.json"
+    again.write_text(json.dumps(run_json(seed=2)), encoding="utf-8")
+    code, _, err = _check(capsys, first, again, "--readme", readme)
+    assert code == 0, err
+    assert "0 of 9 cases (0 %) flagged by `python -m bench compare`." in (
+        readme.read_text(encoding="utf-8")
+    )
+
+
+def test_two_presets_or_no_markers_are_refused(runs, capsys, tmp_path):
+    first, second, readme = runs
+    other = run_json()
+    other["loopbench"]["preset"] = "full"
+    full = tmp_path / "full.json"
+    full.write_text(json.dumps(other), encoding="utf-8")
+    code, _, err = _check(capsys, first, full, "--readme", readme)
+    assert code == 2
+    assert "full.json: preset 'full', not 'quick'" in err
+    assert len(err.strip().splitlines()) == 1
+    readme.write_text("no markers\n", encoding="utf-8")
+    out_md = tmp_path / "compare.md"
+    code, _, err = _check(capsys, first, second, "--readme", readme, "--out", out_md)
+    assert code == 2
+    assert "<!-- rerun-check:begin -->" in err
+    assert not out_md.exists()
+    assert readme.read_text(encoding="utf-8") == "no markers\n"
