@@ -28,8 +28,9 @@ same cases each implementation's minutes apart, goes to ``OUT/compare.md``, and
 one implementation's turn hits both harnesses alike; one within it still shows,
 and so each case where pyperf is off run A is set against run B too
 (``bench.report.harnesses.off_cases``): within 10 % of B, or between A and B, the
-machine moved; off both, the harnesses differ. ``--summary-only`` writes
-``compare.md`` and the README's line again from the merged runs, timing nothing.
+machine moved; off both, one process's or one minute's speed
+(``docs/timing.md``). ``--summary-only`` writes ``compare.md`` and the README's
+line again from the merged runs, timing nothing.
 """
 
 import argparse

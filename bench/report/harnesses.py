@@ -43,7 +43,7 @@ def reversed_verdicts(run, medians):
 
 
 DRIFT = f"the machine moved: within {100 * AGREE:g} % of run B, or between A and B"
-HARNESS = "off both runs: the harnesses differ"
+HARNESS = "off both runs: the process's or the minute's speed (docs/timing.md)"
 
 
 def off_cases(run_a, run_b, medians):
@@ -63,7 +63,9 @@ def off_cases(run_a, run_b, medians):
         ``(key, pyperf / A, pyperf / B or None, reason)``, worst first; the reason
         is ``DRIFT`` where pyperf lies within ``AGREE`` of run B, or between A and
         B (the machine's speed moved in the minutes between the runs, and pyperf
-        with it), else ``HARNESS``.
+        with it), else ``HARNESS``: both harnesses time the same call, but each
+        process settles at a speed of its own, and pyperf's few processes and
+        pytest-benchmark's one need not draw alike.
     """
     out = []
     for key, ratio in harness_ratios(run_a, medians).items():
