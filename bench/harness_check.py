@@ -28,8 +28,8 @@ same cases each implementation's minutes apart, goes to ``OUT/compare.md``, and
 one implementation's turn hits both harnesses alike; one within it still shows,
 and so each case where pyperf is off run A is set against run B too
 (``bench.report.harnesses.off_cases``): within 10 % of B, or between A and B, the
-machine moved; off both, one process's or one minute's speed
-(``docs/timing.md``). ``--summary-only`` writes ``compare.md`` and the README's
+machine moved; off both, ``docs/timing.md`` says what that was on the developer's
+machine. ``--summary-only`` writes ``compare.md`` and the README's
 line again from the merged runs, timing nothing.
 """
 
@@ -45,9 +45,11 @@ from bench.grid import PRESETS, get_preset
 from bench.report.common import ReportError
 from bench.report.compare import compare_runs, flagged, render_comparison
 from bench.report.files import write_atomic
+from bench.report.formatting import case_label
 from bench.report.harnesses import (
     AGREE,
-    HARNESS,
+    NO_B,
+    OFF_BOTH,
     harness_ratios,
     off_cases,
     render_off_cases,
@@ -156,7 +158,9 @@ def summary(run_a, run_b, medians, comparison):
     ratios = harness_ratios(run_a, medians)
     within = sum(abs(r - 1) <= AGREE for r in ratios.values())
     off = off_cases(run_a, run_b, medians)
-    differ = [row for row in off if row[3] == HARNESS]
+    by_reason = {
+        reason: [row for row in off if row[3] == reason] for reason in (OFF_BOTH, NO_B)
+    }
     flips = reversed_verdicts(run_a, medians)
     hits, total = flagged(comparison)
     pct = f"{100 * AGREE:g} %"
@@ -166,15 +170,20 @@ def summary(run_a, run_b, medians, comparison):
         f" {len(ratios)} cases within {pct}"
     )
     if off:
-        listed = ", ".join(
-            f"{impl} {n:,} x {d:,} {dt} ({to_a:.2f}x A, {to_b:.2f}x B)"
-            for (impl, dt, n, d), to_a, to_b, _ in differ
-        )
+        drift = len(off) - sum(map(len, by_reason.values()))
         text += (
-            f"; of the other {len(off)}, {len(off) - len(differ)} within {pct} of"
-            " run B or between A and B (the machine moved between the runs)"
-            + (f", {len(differ)} off both: {listed}" if differ else "")
+            f"; of the other {len(off)}, {drift} within {pct} of run B or between A"
+            " and B (the machine moved between the runs)"
         )
+        if by_reason[OFF_BOTH]:
+            listed = ", ".join(
+                f"{case_label(key)} ({to_a:.2f}x A, {to_b:.2f}x B)"
+                for key, to_a, to_b, _ in by_reason[OFF_BOTH]
+            )
+            text += f", {len(by_reason[OFF_BOTH])} off both: {listed}"
+        if by_reason[NO_B]:
+            listed = ", ".join(case_label(row[0]) for row in by_reason[NO_B])
+            text += f", {len(by_reason[NO_B])} not in run B: {listed}"
     return text + (
         f"; speedup verdicts reversed: {named or 'none'}."
         f" Run B against run A, each implementation's minutes apart: {hits} of"
@@ -208,6 +217,11 @@ def finish(out, pyperf_dir, readme=None, merged=False):
         path = out / f"pytest-{run}.json"
         if merged:
             runs[run] = parse_run(read_json(path), path)
+            if runs[run].preset != runs["a"].preset:
+                raise ReportError(
+                    f"{path}: preset {runs[run].preset!r}, not"
+                    f" {runs['a'].preset!r} as run A"
+                )
             continue
         parts = sorted((out / run).glob("*/bench.json"))
         if not parts:
@@ -270,7 +284,8 @@ def main(argv=None):
         "--summary-only",
         action="store_true",
         help="time nothing: write compare.md (and the README's line) again from"
-        " the pytest-a.json and pytest-b.json already in --out",
+        " the pytest-a.json and pytest-b.json already in --out (--preset and --impl"
+        " do not apply)",
     )
     args = parser.parse_args(argv)
     if args.summary_only:

@@ -14,8 +14,9 @@ What this module proves
   B flagged, pyperf against A), then removes the parts; with bad input it writes
   nothing and keeps them.
 - A case where pyperf is off run A is put down to the machine when run B agrees
-  with pyperf, and to the harnesses when it is off both; ``--summary-only``
-  writes the same text again from the merged runs.
+  with pyperf or pyperf lies between A and B, is said to be off both runs
+  otherwise, and not in run B where B lacks it; ``--summary-only`` writes the
+  same text again from the merged runs, timing nothing.
 - A failing command stops the check with its exit code, before anything is merged.
 - Every pytest-benchmark case times rounds of at least ``MIN_ROUND_TIME``, as long
   as pyperf's values are many calls.
@@ -183,6 +184,57 @@ def test_a_case_off_run_a_that_run_b_agrees_with_is_the_machine(check):
     (out / "compare.md").unlink()
     assert harness_check.finish(out, pyperf, readme, merged=True) == line
     assert (out / "compare.md").read_text(encoding="utf-8") == compare
+
+
+def _numba_pyperf(pyperf, factor):
+    """pyperf's numba at ``factor`` times run A's numba."""
+    medians = {
+        b["extra_info"]["n_samples"]: b["stats"]["median"]
+        for b in run_json()["benchmarks"]
+        if b["extra_info"]["impl"] == "numba"
+    }
+    cases = [(n, d, medians[n] * factor) for n, d in SIZES]
+    _pyperf_file(pyperf / "numba.json", "numba", cases)
+
+
+def test_pyperf_between_run_a_and_run_b_is_the_machine(check):
+    out, pyperf, readme = check
+    _numba_pyperf(pyperf, 1.14)  # run A 1.0, run B 1.3: between, and off both
+    harness_check.finish(out, pyperf, readme)
+    compare = (out / "compare.md").read_text(encoding="utf-8")
+    rows = [r for r in compare.splitlines() if r.startswith("| float64 | numba ")]
+    assert len(rows) == 3
+    assert all("the machine moved" in r for r in rows)
+    cells = [[c.strip() for c in r.split("|")] for r in rows]
+    assert [c[4] for c in cells] == ["1.14x"] * 3  # pyperf / A: off run A
+    assert all(float(c[5].rstrip("x")) < 0.9 for c in cells)  # and off run B
+
+
+def test_a_case_run_b_lacks_is_said_so(check):
+    out, pyperf, readme = check
+    for part in (out / "b").glob("numpy/bench.json"):
+        part.unlink()  # run B timed no numpy at all
+    (out / "b" / "numpy").rmdir()
+    line = harness_check.finish(out, pyperf, readme)
+    assert "3 not in run B: numpy 10 x 1 float64" in line
+    assert "off both" not in line
+    compare = (out / "compare.md").read_text(encoding="utf-8")
+    assert compare.count("| not in run B") == 3
+
+
+def test_summary_only_writes_again_from_the_merged_runs(check, monkeypatch):
+    out, pyperf, readme = check
+    line = harness_check.finish(out, pyperf, readme)
+    (out / "compare.md").unlink()
+    readme.write_text("\n".join(harness_check.HARNESS_MARKERS) + "\n")
+    monkeypatch.setattr(harness_check, "RESULTS", pyperf.parent)
+    monkeypatch.setattr(
+        harness_check.subprocess, "call", lambda *a, **k: pytest.fail("timed")
+    )
+    argv = ["--summary-only", "--out", str(out), "--readme", str(readme)]
+    assert harness_check.main(argv) == 0
+    assert (out / "compare.md").exists()
+    assert line in readme.read_text(encoding="utf-8")
 
 
 def test_bad_input_writes_nothing_and_keeps_the_parts(check):

@@ -3,10 +3,12 @@
 What this module proves
 -----------------------
 - Two runs alike are flagged nowhere; a run whose numba is 30 % slower has its
-  three numba cases flagged, named in the README's line with their count.
+  three numba cases flagged, named in the README's line with their count, and
+  counted as what ``--fail-slower 10`` would fail on.
 - The line goes between the README's markers, the comparison to ``--out``.
-- Runs of two presets, or a README without the markers, are refused with exit 2
-  and one line naming the file; nothing is written then.
+- Runs of two presets, runs not back to back (the second begun before the first,
+  or more than an hour after it), or a README without the markers, are refused
+  with exit 2 and one line naming the file; nothing is written then.
 """
 
 import json
@@ -17,12 +19,19 @@ from test_compare import run_json
 from bench.__main__ import main as bench_main
 from bench.report.rerun_check import RERUN_MARKERS
 
+LATER = "2026-01-02T03:14:05+00:00"  # ten minutes after run_json's date
+
+
+def _later(document, when=LATER):
+    document["datetime"] = when
+    return json.dumps(document)
+
 
 @pytest.fixture
 def runs(tmp_path):
     first, second = tmp_path / "first.json", tmp_path / "second.json"
     first.write_text(json.dumps(run_json()), encoding="utf-8")
-    second.write_text(json.dumps(run_json({"numba": 1.3}, seed=1)), encoding="utf-8")
+    second.write_text(_later(run_json({"numba": 1.3}, seed=1)), encoding="utf-8")
     readme = tmp_path / "README.md"
     readme.write_text("top\n" + "\nold\n".join(RERUN_MARKERS) + "\nend\n")
     return first, second, readme
@@ -43,7 +52,8 @@ def test_the_cases_flagged_are_counted_and_named(runs, capsys, tmp_path):
     assert out_md.read_text(encoding="utf-8") == out
     text = readme.read_text(encoding="utf-8")
     assert "two runs of the quick grid back to back, 3 of 9 cases (33 %)" in text
-    assert "flagged by `python -m bench compare` (numba 3)." in text
+    assert "flagged by `python -m bench compare` (numba 3); 3 significantly" in text
+    assert "`--fail-slower 10` would have failed on." in text
     assert "old" not in text
     assert text.startswith("top\n<!-- rerun-check:begin -->\nThe committed rerun")
 
@@ -51,10 +61,10 @@ def test_the_cases_flagged_are_counted_and_named(runs, capsys, tmp_path):
 def test_two_runs_alike_are_flagged_nowhere(runs, capsys, tmp_path):
     first, _, readme = runs
     again = tmp_path / "again.json"
-    again.write_text(json.dumps(run_json(seed=2)), encoding="utf-8")
+    again.write_text(_later(run_json(seed=2)), encoding="utf-8")
     code, _, err = _check(capsys, first, again, "--readme", readme)
     assert code == 0, err
-    assert "0 of 9 cases (0 %) flagged by `python -m bench compare`." in (
+    assert "0 of 9 cases (0 %) flagged by `python -m bench compare`; 0" in (
         readme.read_text(encoding="utf-8")
     )
 
@@ -64,11 +74,17 @@ def test_two_presets_or_no_markers_are_refused(runs, capsys, tmp_path):
     other = run_json()
     other["loopbench"]["preset"] = "full"
     full = tmp_path / "full.json"
-    full.write_text(json.dumps(other), encoding="utf-8")
+    full.write_text(_later(other), encoding="utf-8")
     code, _, err = _check(capsys, first, full, "--readme", readme)
     assert code == 2
     assert "full.json: preset 'full', not 'quick'" in err
     assert len(err.strip().splitlines()) == 1
+    for when, gap in (("2026-01-02T04:14:05+00:00", "70"), (None, "0")):
+        late = tmp_path / "late.json"
+        late.write_text(_later(run_json(), when or run_json()["datetime"]))
+        code, _, err = _check(capsys, first, late, "--readme", readme)
+        assert code == 2
+        assert f"late.json: began {gap} minutes after" in err
     readme.write_text("no markers\n", encoding="utf-8")
     out_md = tmp_path / "compare.md"
     code, _, err = _check(capsys, first, second, "--readme", readme, "--out", out_md)

@@ -168,7 +168,7 @@ def render_disturbed(run, level):
         summary += (
             f" After the run, {len(cases)} case(s) one pass had set were timed"
             " again, all their passes (`bench/retime.py`)"
-            + (f", in {rounds} rounds" if rounds > 1 else "")
+            + (f", in up to {rounds} rounds" if rounds > 1 else "")
             + "; the tables show the new timings, and this list what remains."
         )
     parts = [heading(level, "Cases whose interval one pass sets"), NOTE, summary]

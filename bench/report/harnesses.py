@@ -9,6 +9,7 @@ should take the same time under either: every case that differs by more than
 (which one is faster) the two harnesses reverse is named.
 """
 
+from bench.report.common import DASH
 from bench.report.comparisons import speedup_pairs
 from bench.report.formatting import fmt_sig, heading, md_table
 
@@ -43,7 +44,8 @@ def reversed_verdicts(run, medians):
 
 
 DRIFT = f"the machine moved: within {100 * AGREE:g} % of run B, or between A and B"
-HARNESS = "off both runs: the process's or the minute's speed (docs/timing.md)"
+OFF_BOTH = "off both runs (docs/timing.md: what that was on the developer's machine)"
+NO_B = "not in run B"
 
 
 def off_cases(run_a, run_b, medians):
@@ -63,19 +65,23 @@ def off_cases(run_a, run_b, medians):
         ``(key, pyperf / A, pyperf / B or None, reason)``, worst first; the reason
         is ``DRIFT`` where pyperf lies within ``AGREE`` of run B, or between A and
         B (the machine's speed moved in the minutes between the runs, and pyperf
-        with it), else ``HARNESS``: both harnesses time the same call, but each
-        process settles at a speed of its own, and pyperf's few processes and
-        pytest-benchmark's one need not draw alike.
+        with it), ``NO_B`` where run B has no time of the case, else
+        ``OFF_BOTH`` (``docs/timing.md``, "Two harnesses", says what such a case
+        was when the developer's machine was measured: not what the harnesses
+        time, but one process's or one minute's speed).
     """
     out = []
     for key, ratio in harness_ratios(run_a, medians).items():
         if abs(ratio - 1) <= AGREE:
             continue
         b = run_b.median(*key)
-        to_b = medians[key] / b if b else None
-        between = to_b is not None and (ratio - 1) * (to_b - 1) <= 0
-        near_b = to_b is not None and abs(to_b - 1) <= AGREE
-        out.append((key, ratio, to_b, DRIFT if near_b or between else HARNESS))
+        if not b:
+            out.append((key, ratio, None, NO_B))
+            continue
+        to_b = medians[key] / b
+        between = (ratio - 1) * (to_b - 1) <= 0
+        near_b = abs(to_b - 1) <= AGREE
+        out.append((key, ratio, to_b, DRIFT if near_b or between else OFF_BOTH))
     return sorted(out, key=lambda row: -abs(row[1] - 1))
 
 
@@ -89,7 +95,7 @@ def render_off_cases(rows, level):
             impl,
             f"{n:,} x {d:,}",
             f"{fmt_sig(to_a)}x",
-            f"{fmt_sig(to_b)}x" if to_b is not None else "—",
+            f"{fmt_sig(to_b)}x" if to_b is not None else DASH,
             reason,
         ]
         for (impl, dt, n, d), to_a, to_b, reason in rows

@@ -27,10 +27,9 @@ import sys
 from pathlib import Path
 
 from bench.report.common import ReportError
-from bench.report.files import write_atomic
 from bench.report.formatting import case_label, case_list, fmt_cell, heading, md_table
 from bench.report.model import load_run
-from bench.report.readme import with_line
+from bench.report.readme import add_output_arguments, write_outputs
 
 AGREE = 0.10
 AGREES, PROCESSES, ORDER = "agrees", "fresh processes disagree too", "moved by order"
@@ -182,17 +181,7 @@ def add_order_check_arguments(parser):
         metavar="ALONE.json",
         help=f"runs of a few of its cases in fresh processes (up to {MAX_ALONE})",
     )
-    parser.add_argument(
-        "--out", type=Path, default=None, metavar="FILE", help="also write it here"
-    )
-    parser.add_argument(
-        "--readme",
-        type=Path,
-        default=None,
-        metavar="README.md",
-        help=f"write the summary between {' and '.join(ORDER_MARKERS)}",
-    )
-    return parser
+    return add_output_arguments(parser, ORDER_MARKERS)
 
 
 def run_order_check_cli(args, out=None, err=None):
@@ -208,22 +197,10 @@ def run_order_check_cli(args, out=None, err=None):
         alones = [load_run(p) for p in args.alone]
         rows, left_out = check_order(grid, alones, args.grid, args.alone)
         text = render_order_check(rows, left_out, grid, args.grid, args.alone)
-        readme = None
-        if args.readme is not None:
-            line = f"The committed order check ({grid.date}): " + summary(
-                rows, len(alones)
-            )
-            readme = with_line(args.readme, *ORDER_MARKERS, line)
-        if args.out is not None:
-            write_atomic(args.out, text)
-        if readme is not None:
-            write_atomic(args.readme, readme)
+        line = f"The committed order check ({grid.date}): " + summary(rows, len(alones))
+        write_outputs(args, text, ORDER_MARKERS, line, out, err)
     except ReportError as exc:
         message = " ".join(str(exc).split())
         print(f"python -m bench order-check: error: {message}", file=err)
         return 2
-    print(text, end="", file=out)
-    for path in (args.out, args.readme):
-        if path is not None:
-            print(f"wrote {path}", file=err)
     return 0
