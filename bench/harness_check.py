@@ -102,8 +102,9 @@ def plan(preset, impls, out=OUT):
 
 def merge_runs(paths):
     """One pytest-benchmark document of the runs at ``paths``: their benchmarks
-    together, the first one's machine, the earliest part's date (when the check
-    began), every part's date kept (``loopbench.parts``).
+    together, the first one's machine, the earliest part's date (pytest-benchmark
+    dates a run as it writes it: the first part's end, minutes into the check),
+    every part's date kept (``loopbench.parts``).
 
     Raises
     ------

@@ -6,7 +6,7 @@ What this module proves
   three numba cases flagged, named in the README's line with their count, and
   counted as what ``--fail-slower 10`` would fail on.
 - The line goes between the README's markers, the comparison to ``--out``.
-- Runs of two presets, runs not back to back (the second begun before the first,
+- Runs of two presets, runs not back to back (the second ended before the first,
   or more than an hour after it), or a README without the markers, are refused
   with exit 2 and one line naming the file; nothing is written then.
 """
@@ -84,7 +84,7 @@ def test_two_presets_or_no_markers_are_refused(runs, capsys, tmp_path):
         late.write_text(_later(run_json(), when or run_json()["datetime"]))
         code, _, err = _check(capsys, first, late, "--readme", readme)
         assert code == 2
-        assert f"late.json: began {gap} minutes after" in err
+        assert f"late.json: ended {gap} minutes after" in err
     readme.write_text("no markers\n", encoding="utf-8")
     out_md = tmp_path / "compare.md"
     code, _, err = _check(capsys, first, second, "--readme", readme, "--out", out_md)

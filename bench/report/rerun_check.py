@@ -10,7 +10,7 @@ more, right after ``make bench``). Nothing changed between them but the minutes,
 so every case that ``python -m bench compare`` calls changed (``+`` or ``-``) is a
 false alarm, and those slower by more than ``GATE_PCT`` are what ``compare
 --fail-slower 10`` would have failed on by itself. Two runs of different presets,
-or with the second begun more than ``MAX_GAP_MIN`` minutes after the first (or
+or with the second ended more than ``MAX_GAP_MIN`` minutes after the first (or
 before it), are refused: they are not back to back. The comparison's Markdown goes
 to stdout and ``--out``; ``--readme`` writes the one-line summary, with the
 implementations that took the flags, between the README's ``RERUN_MARKERS``. Exit
@@ -48,8 +48,9 @@ def summary(comparison):
     )
 
 
-def _began(path):
-    """When the run at ``path`` began (its JSON's ``datetime``), or None."""
+def _ended(path):
+    """When the run at ``path`` ended (its JSON's ``datetime``, which
+    pytest-benchmark takes as it writes the file), or None."""
     try:
         return datetime.fromisoformat(str(read_json(path).get("datetime")))
     except ValueError:
@@ -62,7 +63,7 @@ def check_back_to_back(first, second, first_path, second_path):
     Raises
     ------
     ReportError
-        The presets differ, or the second run began before the first or more
+        The presets differ, or the second run ended before the first or more
         than ``MAX_GAP_MIN`` minutes after it.
     """
     if first.preset != second.preset:
@@ -70,7 +71,7 @@ def check_back_to_back(first, second, first_path, second_path):
             f"{second_path}: preset {second.preset!r}, not {first.preset!r} as"
             f" {first_path}"
         )
-    start, then = _began(first_path), _began(second_path)
+    start, then = _ended(first_path), _ended(second_path)
     if start is None or then is None:
         raise ReportError(f"{second_path}: the two runs' dates cannot be read")
     try:
@@ -81,7 +82,7 @@ def check_back_to_back(first, second, first_path, second_path):
         ) from None
     if not 0 < gap <= MAX_GAP_MIN:
         raise ReportError(
-            f"{second_path}: began {gap:.0f} minutes after {first_path}; back to"
+            f"{second_path}: ended {gap:.0f} minutes after {first_path}; back to"
             f" back means within {MAX_GAP_MIN} minutes after it"
         )
 
