@@ -153,12 +153,11 @@ def _when(text):
         return float("inf")  # an unreadable date is never the earliest
 
 
-def summary(run_a, run_b, medians, comparison):
+def summary(run_a, medians, off, comparison):
     """The README's sentences: the harnesses' agreement, why the cases off run A
-    are off, and A against B."""
+    are off (``off``: ``off_cases``), and A against B."""
     ratios = harness_ratios(run_a, medians)
     within = sum(abs(r - 1) <= AGREE for r in ratios.values())
-    off = off_cases(run_a, run_b, medians)
     by_reason = {
         reason: [row for row in off if row[3] == reason] for reason in (OFF_BOTH, NO_B)
     }
@@ -232,11 +231,12 @@ def finish(out, pyperf_dir, readme=None, merged=False):
     a, b = (_shown(out / f"pytest-{run}.json") for run in RUNS)
     comparison = compare_runs(runs["a"], runs["b"], a, b)
     medians = load_pyperf(pyperf_files([pyperf_dir]))
-    line = summary(runs["a"], runs["b"], medians, comparison)
+    off = off_cases(runs["a"], runs["b"], medians)
+    line = summary(runs["a"], medians, off, comparison)
     writes = {p: json.dumps(d, indent=4) + "\n" for p, d in docs.items()}
-    off = render_off_cases(off_cases(runs["a"], runs["b"], medians), 2)
+    table = render_off_cases(off, 2)
     writes[out / "compare.md"] = render_comparison(comparison, a, b) + (
-        f"\n{off}\n" if off else ""
+        f"\n{table}\n" if table else ""
     )
     if readme is not None:
         head = f"The committed harness check ({runs['a'].date}): "

@@ -30,6 +30,11 @@ def _full_key(entry):
     return tuple(extra.get(k) for k in ("impl", "dtype", "n_samples", "n_features"))
 
 
+def _key(case):
+    """A ``OnePass`` case's key, as ``_full_key`` gives an entry's."""
+    return (case.impl, case.dtype, case.n, case.d)
+
+
 def select_expression(names):
     """A pytest ``-k`` expression that selects every pass of the merged cases
     ``names`` (``test_step[numba-n10000-d100]`` -> its ``...-passK`` items)."""
@@ -68,10 +73,10 @@ def retime(json_path, pytest_args, root, rounds=ROUNDS):
     for round_no in range(1, rounds + 1):
         found, _ = set_by_one_pass(parse_run(data, json_path))
         if came_back is not None:  # a case the last round did not time stays out
-            found = [c for c in found if (c.impl, c.dtype, c.n, c.d) in came_back]
+            found = [c for c in found if _key(c) in came_back]
         if not found or len(found) > MAX_RETIMED:
             break
-        wanted = {(c.impl, c.dtype, c.n, c.d) for c in found}
+        wanted = set(map(_key, found))
         names = [b["name"] for b in data["benchmarks"] if _full_key(b) in wanted]
         print(
             f"re-timing {len(names)} case(s) whose interval one pass set"
@@ -95,7 +100,7 @@ def retime(json_path, pytest_args, root, rounds=ROUNDS):
                 "round": round_no,
             }
             for c in found
-            if (c.impl, c.dtype, c.n, c.d) in fresh
+            if _key(c) in fresh
         ]
     if not records:
         return 0

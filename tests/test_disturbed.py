@@ -79,20 +79,31 @@ def test_the_expression_selects_every_pass_of_the_cases():
     )
 
 
-def test_retiming_replaces_the_cases_and_records_them(tmp_path, monkeypatch):
-    path = tmp_path / "bench.json"
-    path.write_text(json.dumps(_run_with_bad_pass(1)))
-    fresh = with_passes(bench_json({("numpy", 10, 10): 1e-2}), spread=0.01)
+def _fake_pytest(monkeypatch, answers):
+    """Stand in for the re-timing's pytest process: its k-th call writes
+    ``answers[k]`` (the last one again once they run out) as its JSON, or exits
+    1 where that answer is None; return the list of the commands it was given."""
     calls = []
 
     def fake_pytest(cmd, cwd):
         calls.append(cmd)
+        answer = answers[min(len(calls), len(answers)) - 1]
+        if answer is None:
+            return 1
         out = next(a for a in cmd if a.startswith("--benchmark-json="))
         with open(out.split("=", 1)[1], "w") as f:
-            json.dump(fresh, f)
+            json.dump(answer, f)
         return 0
 
     monkeypatch.setattr(retime.subprocess, "call", fake_pytest)
+    return calls
+
+
+def test_retiming_replaces_the_cases_and_records_them(tmp_path, monkeypatch):
+    path = tmp_path / "bench.json"
+    path.write_text(json.dumps(_run_with_bad_pass(1)))
+    fresh = with_passes(bench_json({("numpy", 10, 10): 1e-2}), spread=0.01)
+    calls = _fake_pytest(monkeypatch, [fresh])
     assert retime.retime(path, ["--preset=quick"], tmp_path) == 1
     (cmd,) = calls
     assert cmd[cmd.index("-k") + 1] == "test_step[numpy-n10-d10-pass"
@@ -120,16 +131,7 @@ def test_a_case_that_one_pass_still_sets_is_timed_again_in_another_round(
     still_bad["benchmarks"][0]["loopbench"]["pass_medians"][4] *= 2
     good = with_passes(bench_json({("numpy", 10, 10): 1e-2}), spread=0.01)
     answers = [still_bad, good]
-    calls = []
-
-    def fake_pytest(cmd, cwd):
-        calls.append(cmd)
-        out = next(a for a in cmd if a.startswith("--benchmark-json="))
-        with open(out.split("=", 1)[1], "w") as f:
-            json.dump(answers[len(calls) - 1], f)
-        return 0
-
-    monkeypatch.setattr(retime.subprocess, "call", fake_pytest)
+    calls = _fake_pytest(monkeypatch, answers)
     assert retime.retime(path, ["--preset=quick"], tmp_path) == 2
     assert len(calls) == 2  # the good second round leaves nothing to re-time
     data = json.loads(path.read_text())
@@ -147,16 +149,7 @@ def test_rounds_stop_at_the_limit_and_keep_the_last_timings(tmp_path, monkeypatc
     path.write_text(json.dumps(_run_with_bad_pass(1)))
     bad = with_passes(bench_json({("numpy", 10, 10): 1e-2}), spread=0.01)
     bad["benchmarks"][0]["loopbench"]["pass_medians"][2] *= 2
-    calls = []
-
-    def fake_pytest(cmd, cwd):
-        calls.append(cmd)
-        out = next(a for a in cmd if a.startswith("--benchmark-json="))
-        with open(out.split("=", 1)[1], "w") as f:
-            json.dump(bad, f)
-        return 0
-
-    monkeypatch.setattr(retime.subprocess, "call", fake_pytest)
+    calls = _fake_pytest(monkeypatch, [bad])
     assert retime.retime(path, ["--preset=quick"], tmp_path, rounds=3) == 3
     assert len(calls) == 3
     run = model.load_run(path)
@@ -169,18 +162,7 @@ def test_a_later_round_that_fails_keeps_the_rounds_before_it(tmp_path, monkeypat
     path.write_text(json.dumps(_run_with_bad_pass(1)))
     still_bad = with_passes(bench_json({("numpy", 10, 10): 1e-2}), spread=0.01)
     still_bad["benchmarks"][0]["loopbench"]["pass_medians"][4] *= 2
-    calls = []
-
-    def fake_pytest(cmd, cwd):
-        calls.append(cmd)
-        if len(calls) > 1:
-            return 1  # the second round's run did not complete
-        out = next(a for a in cmd if a.startswith("--benchmark-json="))
-        with open(out.split("=", 1)[1], "w") as f:
-            json.dump(still_bad, f)
-        return 0
-
-    monkeypatch.setattr(retime.subprocess, "call", fake_pytest)
+    calls = _fake_pytest(monkeypatch, [still_bad, None])  # round 2 fails
     assert retime.retime(path, ["--preset=quick"], tmp_path) == 1
     assert [c[c.index("-k") + 1] for c in calls] == ["test_step[numpy-n10-d10-pass"] * 2
     data = json.loads(path.read_text())
@@ -192,15 +174,7 @@ def test_a_later_round_that_fails_keeps_the_rounds_before_it(tmp_path, monkeypat
 def test_a_case_the_rerun_did_not_time_is_not_asked_for_again(tmp_path, monkeypatch):
     path = tmp_path / "bench.json"
     path.write_text(json.dumps(_run_with_bad_pass(1)))
-    calls = []
-
-    def fake_pytest(cmd, cwd):  # completes, but times no case (all skipped)
-        calls.append(cmd)
-        out = next(a for a in cmd if a.startswith("--benchmark-json="))
-        with open(out.split("=", 1)[1], "w") as f:
-            json.dump({"benchmarks": []}, f)
-        return 0
-
-    monkeypatch.setattr(retime.subprocess, "call", fake_pytest)
+    # completes, but times no case (all skipped)
+    calls = _fake_pytest(monkeypatch, [{"benchmarks": []}])
     assert retime.retime(path, ["--preset=quick"], tmp_path) == 0
     assert len(calls) == 1

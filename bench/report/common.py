@@ -89,3 +89,11 @@ PLOT_DPI = 110
 
 class ReportError(ValueError):
     """Results that cannot be reported on; the message names the file and the fault."""
+
+
+def report_error(command, exc, err):
+    """Print ``exc`` as one line, ``python -m bench COMMAND: error: ...``, to
+    ``err``; return the exit code of bad input, 2."""
+    message = " ".join(str(exc).split())
+    print(f"python -m bench {command}: error: {message}", file=err)
+    return 2

@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.report.common import DASH, ReportError
+from bench.report.common import DASH, ReportError, report_error
 from bench.report.comparisons import speedup_pairs
 from bench.report.files import write_atomic
 from bench.report.formatting import (
@@ -375,9 +375,7 @@ def run_compare_cli(args, out=None, err=None):
         if args.out is not None:
             write_atomic(args.out, text)
     except ReportError as exc:
-        message = " ".join(str(exc).split())
-        print(f"python -m bench compare: error: {message}", file=err)
-        return 2
+        return report_error("compare", exc, err)
     print(text, end="", file=out)
     if args.out is not None:
         print(f"wrote {args.out}", file=err)

@@ -26,7 +26,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from bench.report.common import ReportError
+from bench.report.common import ReportError, report_error
 from bench.report.formatting import case_label, case_list, fmt_cell, heading, md_table
 from bench.report.model import load_run
 from bench.report.readme import add_output_arguments, write_outputs
@@ -200,7 +200,5 @@ def run_order_check_cli(args, out=None, err=None):
         line = f"The committed order check ({grid.date}): " + summary(rows, len(alones))
         write_outputs(args, text, ORDER_MARKERS, line, out, err)
     except ReportError as exc:
-        message = " ".join(str(exc).split())
-        print(f"python -m bench order-check: error: {message}", file=err)
-        return 2
+        return report_error("order-check", exc, err)
     return 0

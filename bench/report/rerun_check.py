@@ -22,7 +22,7 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-from bench.report.common import ReportError
+from bench.report.common import ReportError, report_error
 from bench.report.compare import compare_runs, flagged, render_comparison, slower_than
 from bench.report.model import load_run
 from bench.report.reading import read_json
@@ -112,7 +112,5 @@ def run_rerun_check_cli(args, out=None, err=None):
         )
         write_outputs(args, text, RERUN_MARKERS, line, out, err)
     except ReportError as exc:
-        message = " ".join(str(exc).split())
-        print(f"python -m bench rerun-check: error: {message}", file=err)
-        return 2
+        return report_error("rerun-check", exc, err)
     return 0
