@@ -71,7 +71,7 @@ bench-pyperf: $(STAMP)
 	$(PY) -m bench harness-check --preset quick --readme README.md
 	$(PY) -m pyperf compare_to results/pyperf/numpy.json results/pyperf/numba.json --table
 
-# Order check: a few cases timed alone, each size in a fresh process of its own,
+# Order check: a few cases timed alone, each pass in a fresh process of its own,
 # against the same cases inside the quick grid (make bench first) ->
 # results/order-check/compare.md. With the allocator and collector states fixed
 # (bench/allocator.py, bench/collector.py) the two should agree within 10 %. The

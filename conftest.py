@@ -46,6 +46,14 @@ def pytest_addoption(parser):
         " case with --benchmark-max-time per pass (python -m bench run: the"
         " preset's passes); default 1",
     )
+    parser.addoption(
+        "--pass-only",
+        type=_passes,
+        default=None,
+        help="time only this pass of --passes, and keep its raw rounds in the JSON"
+        " (python -m bench run times each pass in a pytest process of its own:"
+        " bench/processes.py)",
+    )
 
 
 def pytest_collection_modifyitems(config, items):

@@ -25,6 +25,11 @@ _limiter = None
 
 
 def pytest_configure(config):
+    only = config.getoption("pass_only")
+    if only is not None and only > _passes(config):
+        raise pytest.UsageError(
+            f"--pass-only {only} is beyond the run's --passes {_passes(config)}"
+        )
     # Held for the whole session, so that the machine info written at its end
     # still sees the thread count the benchmarks ran with.
     global _limiter
@@ -52,14 +57,22 @@ def _passes(config):
     return config.getoption("passes") or 1
 
 
+def _this_pass(config, cases_):
+    """The cases of the pass ``--pass-only`` names (all of them without it)."""
+    only = config.getoption("pass_only")
+    return [c for c in cases_ if only is None or (c.pass_no or 1) == only]
+
+
 def pytest_generate_tests(metafunc):
     preset, passes = _preset(metafunc.config), _passes(metafunc.config)
     if "case" in metafunc.fixturenames:
-        all_cases = cases(preset, passes=passes)
+        all_cases = _this_pass(metafunc.config, cases(preset, passes=passes))
         metafunc.parametrize("case", all_cases, ids=[c.id for c in all_cases])
     if "ref_case" in metafunc.fixturenames:
         refs = cases(preset, impls=preset.reference_names(REFERENCES), passes=passes)
-        refs = [c for c in refs if wanted(c.impl, c.n, c.d)]
+        refs = [
+            c for c in _this_pass(metafunc.config, refs) if wanted(c.impl, c.n, c.d)
+        ]
         metafunc.parametrize("ref_case", refs, ids=[c.id for c in refs])
     if "compiled_impl" in metafunc.fixturenames:
         compiled = [
@@ -72,6 +85,7 @@ def pytest_generate_tests(metafunc):
         rows = cases(
             preset, impls=preset.device_rows, on_gpu=preset.device_rows, passes=passes
         )
+        rows = _this_pass(metafunc.config, rows)
         metafunc.parametrize("device_case", rows, ids=[c.id for c in rows])
 
 
@@ -101,6 +115,12 @@ def pytest_collection_modifyitems(config, items):
         return (1, *order_key(case, groups, positions))
 
     items[:] = sorted(items, key=key)
+    # the tests outside the grid (the first calls) run once, in pass 1's process
+    if (config.getoption("pass_only") or 1) > 1:
+        once = [item for item in items if key(item) == (0,)]
+        if once:
+            config.hook.pytest_deselected(items=once)
+            items[:] = [item for item in items if key(item) != (0,)]
 
 
 def pytest_benchmark_update_machine_info(config, machine_info):
@@ -128,6 +148,12 @@ def pytest_benchmark_update_json(config, benchmarks, output_json):
         "warmup_iterations": WARMUP_ITERATIONS,
         "min_round_time": MIN_ROUND_TIME,
     }
+    only = config.getoption("pass_only")
+    if only is not None:
+        # one pass of a run whose passes are timed in processes of their own: its
+        # raw rounds stay, for bench/processes.py to merge with the others'
+        output_json["loopbench"]["pass_only"] = only
+        return
     # The raw per-round times (stats["data"]) would make the JSON hundreds of MB:
     # each case keeps pytest-benchmark's statistics of all its rounds, its
     # per-pass medians and a small sample of rounds (bench/passes.py).

@@ -5,7 +5,9 @@ with a fraction of the case's time, rather than each case once for the whole
 time. Rounds of one case taken back to back share whatever else the machine was
 doing in those seconds; passes minutes apart do not, so the spread of a case's
 per-pass medians includes the slow drift and the neighbours that a single block of
-rounds hides. The report's intervals are computed from those medians.
+rounds hides. The report's intervals are computed from those medians. Each pass
+is a pytest process of its own (``bench/processes.py``), so the spread between
+processes is in them too.
 
 pytest-benchmark writes one entry per pass; ``merge_passes`` turns them into one
 entry per case whose ``stats`` are pytest-benchmark's own statistics of all its

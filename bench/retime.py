@@ -2,10 +2,11 @@
 
 A pass that a neighbour disturbed makes its cases' intervals its own
 (``bench/report/disturbed.py``). After a run completes, ``retime`` times those
-cases again, all their passes, in a pytest process of their own, and puts the new
-entries in the JSON in place of the old ones; a case that one pass still sets is
-timed again in a second round, up to ``ROUNDS`` in all, so that one bad minute in
-the re-timing does not stay either. What was re-timed, in which round, and why,
+cases again, all their passes, each pass in a pytest process of its own as the
+run timed it (``bench/processes.py``), and puts the new entries in the JSON in
+place of the old ones; a case that one pass still sets is timed again in a second
+round, up to ``ROUNDS`` in all, so that one bad minute in the re-timing does not
+stay either. What was re-timed, in which round, and why,
 is kept under ``loopbench.retimed``, and the report says so. A case still set by
 one pass after the last round is left as it is: its interval is then the
 machine's.
@@ -13,11 +14,10 @@ machine's.
 
 import json
 import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
+from bench.processes import time_passes
 from bench.report.disturbed import set_by_one_pass
 from bench.report.model import parse_run
 
@@ -41,14 +41,14 @@ def select_expression(names):
     return " or ".join(f"{name[:-1]}-pass" for name in names)
 
 
-def _time_again(names, pytest_args, root):
-    """``{case key: new entry}`` of the merged cases ``names`` timed again in a
-    pytest process of their own, or None when that run did not complete."""
+def _time_again(names, pytest_args, passes, root):
+    """``{case key: new entry}`` of the merged cases ``names`` timed again, each
+    pass in a pytest process of its own as in the run, or None when that did not
+    complete."""
     with tempfile.TemporaryDirectory() as tmp:
         new_json = Path(tmp) / "retimed.json"
-        cmd = [sys.executable, "-m", "pytest", str(root / "bench"), *pytest_args]
-        cmd += [f"--benchmark-json={new_json}", "-q", "-k", select_expression(names)]
-        if subprocess.call(cmd, cwd=root) != 0 or not new_json.exists():
+        args = [*pytest_args, "-q", "-k", select_expression(names)]
+        if time_passes(args, passes, new_json, root) != 0:
             return None
         return {_full_key(b): b for b in json.loads(new_json.read_text())["benchmarks"]}
 
@@ -69,6 +69,7 @@ def retime(json_path, pytest_args, root, rounds=ROUNDS):
         At most this many re-timings of a case that one pass still sets.
     """
     data = json.loads(Path(json_path).read_text())
+    passes = (data.get("loopbench") or {}).get("passes") or 1
     records, came_back = [], None
     for round_no in range(1, rounds + 1):
         found, _ = set_by_one_pass(parse_run(data, json_path))
@@ -83,7 +84,7 @@ def retime(json_path, pytest_args, root, rounds=ROUNDS):
             f" (round {round_no} of at most {rounds})",
             flush=True,
         )
-        fresh = _time_again(names, pytest_args, root)
+        fresh = _time_again(names, pytest_args, passes, root)
         if fresh is None:
             print("re-timing did not complete: the timings before it are kept")
             break

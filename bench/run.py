@@ -13,8 +13,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pytest
-
 from bench.grid import (
     DEVICE_IMPLEMENTATIONS,
     cases,
@@ -22,6 +20,7 @@ from bench.grid import (
     get_preset,
     sizes_option,
 )
+from bench.processes import time_passes
 from bench.report.answer import print_answer
 from bench.report.cli import report_after_run
 from bench.retime import retime
@@ -141,8 +140,8 @@ def run_pytest_benchmark(
             "default",
             *pytest_args,
         ]
-        code = pytest.main([str(ROOT / "bench"), *args, f"--benchmark-json={tmp}"])
-        if code != pytest.ExitCode.OK:
+        code = time_passes(args, preset.passes, tmp, ROOT)
+        if code != 0:
             print(f"benchmark run did not complete (exit {int(code)}): kept {final}")
             return int(code), None
         os.replace(tmp, final)

@@ -80,22 +80,22 @@ def test_the_expression_selects_every_pass_of_the_cases():
 
 
 def _fake_pytest(monkeypatch, answers):
-    """Stand in for the re-timing's pytest process: its k-th call writes
-    ``answers[k]`` (the last one again once they run out) as its JSON, or exits
-    1 where that answer is None; return the list of the commands it was given."""
+    """Stand in for the re-timing's pytest processes (``time_passes``): its k-th
+    call writes ``answers[k]`` (the last one again once they run out) as its
+    JSON, or fails with 1 where that answer is None; return the list of the
+    pytest arguments and pass counts it was given."""
     calls = []
 
-    def fake_pytest(cmd, cwd):
-        calls.append(cmd)
+    def fake_time_passes(pytest_args, passes, json_path, root):
+        calls.append((pytest_args, passes))
         answer = answers[min(len(calls), len(answers)) - 1]
         if answer is None:
             return 1
-        out = next(a for a in cmd if a.startswith("--benchmark-json="))
-        with open(out.split("=", 1)[1], "w") as f:
+        with open(json_path, "w") as f:
             json.dump(answer, f)
         return 0
 
-    monkeypatch.setattr(retime.subprocess, "call", fake_pytest)
+    monkeypatch.setattr(retime, "time_passes", fake_time_passes)
     return calls
 
 
@@ -105,8 +105,9 @@ def test_retiming_replaces_the_cases_and_records_them(tmp_path, monkeypatch):
     fresh = with_passes(bench_json({("numpy", 10, 10): 1e-2}), spread=0.01)
     calls = _fake_pytest(monkeypatch, [fresh])
     assert retime.retime(path, ["--preset=quick"], tmp_path) == 1
-    (cmd,) = calls
-    assert cmd[cmd.index("-k") + 1] == "test_step[numpy-n10-d10-pass"
+    ((args, passes),) = calls
+    assert args[args.index("-k") + 1] == "test_step[numpy-n10-d10-pass"
+    assert passes == 5  # each of the run's passes, in a process of its own
     data = json.loads(path.read_text())
     (entry,) = [
         b
@@ -164,7 +165,9 @@ def test_a_later_round_that_fails_keeps_the_rounds_before_it(tmp_path, monkeypat
     still_bad["benchmarks"][0]["loopbench"]["pass_medians"][4] *= 2
     calls = _fake_pytest(monkeypatch, [still_bad, None])  # round 2 fails
     assert retime.retime(path, ["--preset=quick"], tmp_path) == 1
-    assert [c[c.index("-k") + 1] for c in calls] == ["test_step[numpy-n10-d10-pass"] * 2
+    assert [a[a.index("-k") + 1] for a, _ in calls] == [
+        "test_step[numpy-n10-d10-pass"
+    ] * 2
     data = json.loads(path.read_text())
     assert [r["round"] for r in data["loopbench"]["retimed"]] == [1]
     (left,) = set_by_one_pass(model.load_run(path))[0]

@@ -16,6 +16,7 @@ import pytest
 
 import bench.run
 from bench.__main__ import main as bench_main
+from bench.processes import PROCESSES
 from bench.report import (
     ReportError,
     cli,
@@ -641,12 +642,11 @@ def test_run_reports_after_a_complete_run(tmp_path, monkeypatch, capsys):
     """``python -m bench run`` ends with the report, next to the new JSON."""
     document = bench_json(KNOWN)
 
-    def fake_pytest_main(args):
-        target = next(a for a in args if a.startswith("--benchmark-json="))
-        Path(target.split("=", 1)[1]).write_text(json.dumps(document), "utf-8")
+    def fake_time_passes(pytest_args, passes, json_path, root):
+        Path(json_path).write_text(json.dumps(document), "utf-8")
         return 0
 
-    monkeypatch.setattr(bench.run.pytest, "main", fake_pytest_main)
+    monkeypatch.setattr(bench.run, "time_passes", fake_time_passes)
     monkeypatch.setattr(cli, "make_report", _no_plots(make_report))
     code, path = bench.run.run_pytest_benchmark("quick", tmp_path)
     assert (code, path) == (0, tmp_path / "bench.json")
@@ -842,7 +842,15 @@ def test_speedups_carry_intervals_and_ties(tmp_path):
     assert re.search(r"\| +~1\.02 \[1\.0\d, 1\.0\d\] \|", md)  # under 5 %: a tie
     assert "percentile bootstrap interval (`scipy.stats.bootstrap`" in md
     assert re.search(r"\| Passes over the grid +\| 5 ", md)
+    assert re.search(r"\| Processes +\| one for every pass ", md)
     assert not make_report(out.parent / "in" / "bench.json", plots=False).notes
+
+
+def test_the_run_table_says_each_pass_had_a_process_of_its_own(tmp_path):
+    document = with_passes(bench_json(KNOWN))
+    document["loopbench"]["processes"] = PROCESSES
+    md = (tables(tmp_path, document) / "summary.md").read_text("utf-8")
+    assert re.search(rf"\| Processes +\| {PROCESSES} ", md)
 
 
 def test_a_run_without_samples_says_so(tmp_path, write):

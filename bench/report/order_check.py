@@ -3,9 +3,9 @@
     python -m bench order-check GRID.json ALONE.json [ALONE.json ...]
                                 [--out FILE] [--readme README.md]
 
-GRID is a run of the quick grid: one long process, every case after
-the cases before it. Each ALONE is a run of a few of its cases in fresh processes
-(``python -m bench run --size ...``, one process per size), and ``make
+GRID is a run of the quick grid: every case after the cases before it in
+its pass's process. Each ALONE is a run of a few of its cases in fresh processes
+(``python -m bench run --size ...``, a process per pass), and ``make
 order-check`` takes several of them, one after the other. A case whose median in
 the grid is within ``AGREE`` (10 %) of the median of its fresh processes agrees.
 One that is not is read in one of two ways, and the fresh processes tell which:

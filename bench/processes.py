@@ -1,0 +1,105 @@
+"""Each pass of a run in a pytest process of its own, and one JSON of them all.
+
+A rerun of the grid is a new process, and a process has a speed of its own: where
+the loader put the libraries, which pages the allocator got, how PyTorch's and
+JAX's thread pools came up. Measured on the developer's Xeon (docs/timing.md, "Two
+harnesses"), fresh processes timing the same JAX step settled up to a tenth apart,
+each steady for its whole life. Passes that share one process share its draw, so
+their spread, and the interval made from it (``bench/report/intervals.py``),
+leaves that out, and a second run flags what is only the next process's draw.
+
+So ``python -m bench run`` times pass ``p`` of the grid in process ``p``
+(``pytest --passes N --pass-only p``), one after the other: the passes are still
+minutes apart, and now processes apart too. Each process keeps its pass's raw
+rounds (``bench/conftest.py``); ``time_passes`` puts the passes' entries together
+with ``bench.passes.merge_passes``, as if one process had timed them all, and
+writes one pytest-benchmark JSON:
+
+- ``machine_info``, ``commit_info`` and the ``loopbench`` settings are pass 1's;
+- ``datetime`` is the last pass's: the end of the run, as pytest-benchmark dates a
+  run it times in one process;
+- ``loopbench.pass_processes`` lists each pass's process and the time it ended.
+
+The first-call timings (``bench/test_compile.py``), which start processes of
+their own anyway, run in pass 1's process only.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.passes import merge_passes
+
+PASS_OPTION = "--pass-only"
+PROCESSES = "one pytest process per pass, one after the other"
+
+
+def _command(root, pytest_args, pass_no, json_path):
+    cmd = [sys.executable, "-m", "pytest", str(Path(root) / "bench"), *pytest_args]
+    if pass_no is not None:
+        cmd.append(f"{PASS_OPTION}={pass_no}")
+    return [*cmd, f"--benchmark-json={json_path}"]
+
+
+def combine(documents):
+    """One pytest-benchmark document of the passes' ``documents`` (pass order),
+    each with its pass's raw rounds: one entry per case (``merge_passes``)."""
+    first = documents[0]
+    combined = dict(first)
+    combined["datetime"] = documents[-1].get("datetime")
+    combined["benchmarks"] = merge_passes(
+        [bench for doc in documents for bench in doc["benchmarks"]]
+    )
+    meta = {k: v for k, v in (first.get("loopbench") or {}).items() if k != "pass_only"}
+    meta["processes"] = PROCESSES
+    meta["pass_processes"] = [
+        {"pass": (doc.get("loopbench") or {}).get("pass_only"), "end": doc["datetime"]}
+        for doc in documents
+    ]
+    combined["loopbench"] = meta
+    return combined
+
+
+def time_passes(pytest_args, passes, json_path, root):
+    """Time the grid ``pytest_args`` selects, ``passes`` passes, each pass in a
+    pytest process of its own, and write one JSON of them at ``json_path``.
+
+    Parameters
+    ----------
+    pytest_args : sequence of str
+        The run's pytest arguments (grid, ``--passes``, time per pass, ``-k``),
+        without ``--benchmark-json``.
+    passes : int
+        How many passes ``--passes`` asks for; 1: one process, as a plain
+        ``pytest --benchmark-only``.
+    json_path : path
+        Where the combined JSON goes; written only when every pass completed.
+    root : path
+        The project's root (pytest runs there, on ``bench/``).
+
+    Returns
+    -------
+    int
+        0, or the exit code of the first pass whose process failed (1 where it
+        exited cleanly without writing its JSON); nothing is written then.
+    """
+    json_path = Path(json_path)
+    with tempfile.TemporaryDirectory(dir=json_path.parent, prefix=".passes-") as tmp:
+        documents = []
+        for pass_no in range(1, passes + 1) if passes > 1 else [None]:
+            part = Path(tmp) / f"pass{pass_no or 1}.json"
+            if passes > 1:
+                print(f"== pass {pass_no} of {passes}, in a process of its own")
+            code = subprocess.call(_command(root, pytest_args, pass_no, part), cwd=root)
+            if code != 0 or not part.exists():
+                return code or 1
+            documents.append(json.loads(part.read_text("utf-8")))
+        combined = combine(documents) if passes > 1 else documents[0]
+        out = Path(tmp) / "combined.json"
+        out.write_text(json.dumps(combined, indent=4), "utf-8")
+        os.chmod(out, 0o644)
+        os.replace(out, json_path)
+    return 0
