@@ -72,32 +72,30 @@ bench-pyperf: $(STAMP)
 	$(PY) -m pyperf compare_to results/pyperf/numpy.json results/pyperf/numba.json --table
 
 # Order check: a few cases timed alone, each pass in a fresh process of its own,
-# against the same cases inside the quick grid (make bench first) ->
-# results/order-check/compare.md. With the allocator and collector states fixed
-# (bench/allocator.py, bench/collector.py) the two should agree within 10 %. The
-# quick grid's JSON is kept beside it (grid.json, its time stamp kept), committed
-# with it.
-#
-# The same cases are then timed twice more, each time in fresh processes again
-# (results/order-check/fresh-2/, fresh-3/, their JSON kept): a case whose fresh
-# processes differ among themselves as much as from the grid is not moved by the
-# order. python -m bench order-check reads the three against the grid ->
-# results/order-check/order.md and the README's line between its markers.
+# against the same cases inside the quick grid -> results/order-check/. The
+# machine's speed drifts over the half hour a check takes, so the grid is timed
+# between the two runs of the cases alone: fresh 1 (results/order-check/bench.json),
+# then the quick grid (grid.json, its time stamp kept), then fresh 2
+# (fresh-2/bench.json); a drift then puts the grid between them, not outside. With
+# the allocator and collector states fixed (bench/allocator.py, bench/collector.py)
+# the grid should agree with them within 10 %. python -m bench compare sets fresh 1
+# against the grid (compare.md); python -m bench order-check reads both against it
+# -> order.md and the README's line between its markers: a case whose fresh runs
+# differ among themselves as much as from the grid is not moved by the order.
 ORDER_SIZES := --size 100000x1 --size 100000x10 --size 10000x100
-ORDER_FRESH := 2 3
 order-check: $(STAMP)
-	@test -f results/quick/bench.json || { echo "order-check: run make bench first"; exit 1; }
+	rm -rf results/order-check/fresh-2 results/order-check/fresh-3 results/order-check/grid
 	$(PY) -m bench run $(ORDER_SIZES) --out results/order-check -- -k "not test_first_call"
-	for i in $(ORDER_FRESH); do \
-		$(PY) -m bench run $(ORDER_SIZES) --out results/order-check/fresh-$$i \
-			-- -k "not test_first_call" || exit 1; \
-		find results/order-check/fresh-$$i -type f ! -name bench.json -delete; \
-	done
-	cp -p results/quick/bench.json results/order-check/grid.json
+	$(PY) -m bench run --preset quick --out results/order-check/grid
+	cp -p results/order-check/grid/bench.json results/order-check/grid.json
+	rm -r results/order-check/grid
+	$(PY) -m bench run $(ORDER_SIZES) --out results/order-check/fresh-2 \
+		-- -k "not test_first_call"
+	find results/order-check/fresh-2 -type f ! -name bench.json -delete
 	$(PY) -m bench compare results/order-check/grid.json results/order-check/bench.json \
 		--out results/order-check/compare.md
 	$(PY) -m bench order-check results/order-check/grid.json results/order-check/bench.json \
-		$(foreach i,$(ORDER_FRESH),results/order-check/fresh-$(i)/bench.json) \
+		results/order-check/fresh-2/bench.json \
 		--out results/order-check/order.md --readme README.md
 
 # Rerun check: the quick grid once more, right after make bench, set against it ->

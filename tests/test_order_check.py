@@ -58,8 +58,8 @@ def test_matching_runs_all_agree(files, capsys):
     ]
     assert f"{len(body)} of {len(body)} cases within 10 %" in out
     assert (
-        "moved by the grid's order (further than 10 % from every fresh process): none."
-        in out
+        "moved by the grid's order (further than 10 % from every fresh process,"
+        " and outside them): none." in out
     )
 
 
@@ -103,6 +103,8 @@ def test_fresh_processes_that_disagree_are_not_the_order(files, capsys):
         (1.30, [1.0, 1.25, 1.0], PROCESSES),
         (1.60, [1.0, 1.25, 1.0], ORDER),  # beyond every fresh process
         (0.80, [1.0, 0.75, 1.0], PROCESSES),
+        (1.20, [1.0, 1.02, 1.35], PROCESSES),  # between them, near none
+        (1.40, [1.0, 1.02, 1.20], ORDER),  # outside them, beyond 10 %
     ],
 )
 def test_reading(grid, alone, expected):
