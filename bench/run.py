@@ -65,7 +65,7 @@ def run_pytest_benchmark(
     preset_name=None, out_dir=None, pytest_args=(), sizes=None, dtypes=None, impls=None
 ):
     """Run ``pytest --benchmark-only`` on ``bench/`` for one preset, or for
-    chosen sizes.
+    chosen sizes, each pass in a pytest process of its own (``bench/processes.py``).
 
     Parameters
     ----------
