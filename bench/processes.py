@@ -35,6 +35,22 @@ from bench.passes import merge_passes
 
 PASS_OPTION = "--pass-only"
 PROCESSES = "one pytest process per pass, one after the other"
+INTERRUPTED = 130  # Ctrl-C, as a shell reports it
+
+
+def passes_asked(pytest_args, default):
+    """The passes ``pytest_args`` ask for: its last ``--passes N`` or
+    ``--passes=N`` (pytest takes the last one), else ``default``."""
+    passes = default
+    for i, arg in enumerate(pytest_args):
+        if arg.startswith("--passes="):
+            passes = arg.split("=", 1)[1]
+        elif arg == "--passes" and i + 1 < len(pytest_args):
+            passes = pytest_args[i + 1]
+    try:
+        return int(passes)
+    except ValueError:
+        return default  # pytest refuses it, with its own message
 
 
 def _command(root, pytest_args, pass_no, json_path):
@@ -46,7 +62,13 @@ def _command(root, pytest_args, pass_no, json_path):
 
 def combine(documents):
     """One pytest-benchmark document of the passes' ``documents`` (pass order),
-    each with its pass's raw rounds: one entry per case (``merge_passes``)."""
+    each with its pass's raw rounds: one entry per case (``merge_passes``).
+
+    Each pass loads the code afresh, so a file changed during the run is timed
+    by the passes after it: the combined ``code_changes`` is every path any pass
+    found changed, ``commit_info`` is dirty where any pass's was, and each pass's
+    commit is kept in ``pass_processes``.
+    """
     first = documents[0]
     combined = dict(first)
     combined["datetime"] = documents[-1].get("datetime")
@@ -55,10 +77,26 @@ def combine(documents):
     )
     meta = {k: v for k, v in (first.get("loopbench") or {}).items() if k != "pass_only"}
     meta["processes"] = PROCESSES
-    meta["pass_processes"] = [
-        {"pass": (doc.get("loopbench") or {}).get("pass_only"), "end": doc["datetime"]}
-        for doc in documents
-    ]
+    meta["pass_processes"] = []
+    changes = []
+    for doc in documents:
+        own, commit = doc.get("loopbench") or {}, doc.get("commit_info") or {}
+        meta["pass_processes"].append(
+            {
+                "pass": own.get("pass_only"),
+                "end": doc.get("datetime"),
+                "commit": commit.get("id"),
+                "dirty": commit.get("dirty"),
+            }
+        )
+        changes += [c for c in own.get("code_changes") or [] if c not in changes]
+    if isinstance(meta.get("code_changes"), list):
+        meta["code_changes"] = changes
+    commits = {p["commit"] for p in meta["pass_processes"]}
+    if len(commits) > 1 or any(p["dirty"] for p in meta["pass_processes"]):
+        combined["commit_info"] = {**(first.get("commit_info") or {}), "dirty": True}
+    if len(commits) > 1:
+        meta["code_changes"] = [*changes, "(the commit changed during the run)"]
     combined["loopbench"] = meta
     return combined
 
@@ -84,7 +122,8 @@ def time_passes(pytest_args, passes, json_path, root):
     -------
     int
         0, or the exit code of the first pass whose process failed (1 where it
-        exited cleanly without writing its JSON); nothing is written then.
+        exited cleanly without writing its JSON, 128 + N where signal N killed
+        it, ``INTERRUPTED`` after Ctrl-C); nothing is written then.
     """
     json_path = Path(json_path)
     with tempfile.TemporaryDirectory(dir=json_path.parent, prefix=".passes-") as tmp:
@@ -93,7 +132,15 @@ def time_passes(pytest_args, passes, json_path, root):
             part = Path(tmp) / f"pass{pass_no or 1}.json"
             if passes > 1:
                 print(f"== pass {pass_no} of {passes}, in a process of its own")
-            code = subprocess.call(_command(root, pytest_args, pass_no, part), cwd=root)
+            try:
+                code = subprocess.call(
+                    _command(root, pytest_args, pass_no, part), cwd=root
+                )
+            except KeyboardInterrupt:  # the pass's pytest was stopped too
+                print(f"interrupted in pass {pass_no or 1}")
+                return INTERRUPTED
+            if code < 0:  # killed by a signal: the shell's 128 + its number
+                return 128 - code
             if code != 0 or not part.exists():
                 return code or 1
             documents.append(json.loads(part.read_text("utf-8")))

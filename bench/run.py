@@ -20,7 +20,7 @@ from bench.grid import (
     get_preset,
     sizes_option,
 )
-from bench.processes import time_passes
+from bench.processes import passes_asked, time_passes
 from bench.report.answer import print_answer
 from bench.report.cli import report_after_run
 from bench.retime import retime
@@ -140,12 +140,13 @@ def run_pytest_benchmark(
             "default",
             *pytest_args,
         ]
-        code = time_passes(args, preset.passes, tmp, ROOT)
+        # `-- --passes N` after the preset's own: the last one is pytest's
+        code = time_passes(args, passes_asked(args, preset.passes), tmp, ROOT)
         if code != 0:
             print(f"benchmark run did not complete (exit {int(code)}): kept {final}")
             return int(code), None
         os.replace(tmp, final)
-        if preset.passes > 1 and retime(final, args, ROOT):
+        if passes_asked(args, preset.passes) > 1 and retime(final, args, ROOT):
             print(f"re-timed the cases one pass had set: {final}")
         print(f"wrote {final}")
         code = report_after_run(final)

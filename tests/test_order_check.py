@@ -105,6 +105,8 @@ def test_fresh_processes_that_disagree_are_not_the_order(files, capsys):
         (0.80, [1.0, 0.75, 1.0], PROCESSES),
         (1.20, [1.0, 1.02, 1.35], PROCESSES),  # between them, near none
         (1.40, [1.0, 1.02, 1.20], ORDER),  # outside them, beyond 10 %
+        (1.12, [1.0, 1.5], PROCESSES),  # between the runs before and after, near none
+        (0.60, [1.0, 0.75], ORDER),  # below both
     ],
 )
 def test_reading(grid, alone, expected):

@@ -842,7 +842,7 @@ def test_speedups_carry_intervals_and_ties(tmp_path):
     assert re.search(r"\| +~1\.02 \[1\.0\d, 1\.0\d\] \|", md)  # under 5 %: a tie
     assert "percentile bootstrap interval (`scipy.stats.bootstrap`" in md
     assert re.search(r"\| Passes over the grid +\| 5 ", md)
-    assert re.search(r"\| Processes +\| one for every pass ", md)
+    assert re.search(r"\| Processes +\| one for all passes ", md)
     assert not make_report(out.parent / "in" / "bench.json", plots=False).notes
 
 

@@ -195,7 +195,7 @@ def _timing_settings(settings):
         ("Passes over the grid", f"{or_unknown(settings['passes'])}{per_pass}"),
         ("Order of the cases", or_unknown(settings.get("order"))),
         # runs before bench/processes.py timed every pass in one process
-        ("Processes", settings.get("processes") or "one for every pass"),
+        ("Processes", settings.get("processes") or "one for all passes"),
         ("Garbage collector while timing", gc),
         ("CPU affinity", or_unknown(settings.get("cpu_affinity"))),
         ("Warmup calls per case", or_unknown(settings.get("warmup_iterations"))),
