@@ -5,13 +5,14 @@ What this module proves
 - Every case both harnesses timed gets the ratio of their medians; those more than
   10 % apart are listed, the others counted as agreeing.
 - A speedup pair whose faster member the two harnesses disagree on is named as a
-  reversed verdict; none is named where they agree.
+  reversed verdict; none is named where they agree, or where either calls a tie
+  (within 5 %, or an interval that includes 1).
 - The allocation-cost table says when a ratio lies below 0.9 (the machine's speed
   moved between the two pyperf runs), and says nothing when none does.
 """
 
 import pytest
-from test_report import bench_json
+from test_report import bench_json, with_passes
 
 from bench.report import model
 from bench.report.harnesses import (
@@ -20,6 +21,7 @@ from bench.report.harnesses import (
     render_harnesses,
     reversed_verdicts,
 )
+from bench.report.intervals import speedup
 from bench.report.pyperf_medians import DEFAULT_MALLOC
 
 
@@ -52,9 +54,9 @@ def test_agreeing_harnesses_reverse_nothing(run):
         for i, n, d in (("numpy", 1000, 10), ("numba", 1000, 10))
     }
     assert reversed_verdicts(run, medians) == []
-    assert "Verdicts reversed between the two harnesses: none." in render_harnesses(
-        run, medians, 2
-    )
+    text = render_harnesses(run, medians, 2)
+    assert "Verdicts reversed between the two harnesses (a winner called" in text
+    assert "interval excluding 1): none." in text
     assert render_harnesses(run, {}, 2) == ""
 
 
@@ -89,3 +91,31 @@ def test_allocation_cost_flags_ratios_the_allocator_cannot_explain():
     text = render_allocation_cost(fixed | default, 2)
     assert "1 of 2 ratios here are below 0.9 (down to 0.700x)" in text
     assert render_allocation_cost(fixed, 2) == ""
+
+
+def test_a_tie_in_either_harness_is_no_verdict_to_reverse(run):
+    # pyperf puts numpy 1 % ahead of numba at 1,000 x 10, pytest-benchmark
+    # numba 25 % ahead: pyperf's order is a tie, not a verdict
+    medians = {
+        ("numpy", "float64", 1000, 10): 79e-6,
+        ("numba", "float64", 1000, 10): 80e-6,
+    }
+    assert reversed_verdicts(run, medians) == []
+    # and the other way round: pytest-benchmark 1.25x, its interval a tie
+    tied = model.parse_run(
+        with_passes(
+            bench_json({("numpy", 1000, 10): 100e-6, ("numba", 1000, 10): 80e-6}),
+            spread=0.6,
+        ),
+        "bench.json",
+    )
+    ours = speedup(tied, "numba", "numpy", "float64", 1000, 10)
+    assert ours.has_interval
+    assert ours.sign == 0
+    medians = {
+        ("numpy", "float64", 1000, 10): 80e-6,
+        ("numba", "float64", 1000, 10): 100e-6,
+    }
+    assert reversed_verdicts(tied, medians) == []
+    # the same pyperf medians against a called verdict: reversed
+    assert reversed_verdicts(run, medians) == [("numba", "numpy", "float64", 1000, 10)]

@@ -2,16 +2,20 @@
 pytest-benchmark's, from the same allocator and collector states
 (``bench/allocator.py``, ``bench/collector.py``).
 
-pyperf times each case in fresh worker processes; pytest-benchmark in one long
-process, in passes. With the allocator's thresholds fixed in both, the same case
+pyperf times each case in fresh worker processes; pytest-benchmark in passes, a
+process each. With the allocator's thresholds fixed in both, the same case
 should take the same time under either: every case that differs by more than
 ``AGREE`` (10 %) is listed with the ratio, and every speedup pair whose verdict
-(which one is faster) the two harnesses reverse is named.
+(which one is faster) the two harnesses reverse is named: a winner each calls,
+not a tie in either.
 """
+
+import math
 
 from bench.report.common import DASH
 from bench.report.comparisons import speedup_pairs
 from bench.report.formatting import fmt_sig, heading, md_table
+from bench.report.intervals import MIN_EFFECT, Ratio, speedup
 
 AGREE = 0.10
 SHOWN = 30
@@ -28,17 +32,33 @@ def harness_ratios(run, medians):
     return out
 
 
+def _called(ratio):
+    """+1 / -1: a winner called; 0: a tie (``bench.report.intervals``). A ratio
+    without interval (pyperf's, or an older run's) is a tie within
+    ``MIN_EFFECT`` of 1."""
+    if ratio.has_interval:
+        return ratio.sign
+    if abs(math.log(ratio)) < math.log1p(MIN_EFFECT):
+        return 0
+    return 1 if ratio > 1 else -1
+
+
 def reversed_verdicts(run, medians):
-    """``[(a, b, dtype, n, d)]`` where pyperf and pytest-benchmark disagree on
-    which of a speedup pair is faster."""
+    """``[(a, b, dtype, n, d)]`` where pyperf and pytest-benchmark each call a
+    winner of a speedup pair, and not the same one: each ratio at least
+    ``MIN_EFFECT`` from 1, and pytest-benchmark's interval, where it has one,
+    excluding 1. A tie in either is no verdict to reverse."""
     timed = {k[0] for k in medians}
     sizes = sorted({k[1:] for k in medians})
     out = []
     for a, b in speedup_pairs([i for i in run.impls if i in timed]):
         for dtype, n, d in sizes:
             pa, pb = medians.get((a, dtype, n, d)), medians.get((b, dtype, n, d))
-            ra, rb = run.median(a, dtype, n, d), run.median(b, dtype, n, d)
-            if None not in (pa, pb, ra, rb) and (pa < pb) != (ra < rb):
+            ours = speedup(run, a, b, dtype, n, d)
+            if None in (pa, pb, ours) or not pa > 0:
+                continue
+            theirs, called = _called(Ratio(pb / pa)), _called(ours)
+            if theirs and called and theirs != called:
                 out.append((a, b, dtype, n, d))
     return out
 
@@ -142,7 +162,9 @@ def render_harnesses(run, medians, level, title=None, where=None):
         f" `{where or run.source}` (pytest-benchmark, preset {run.preset}):"
         f" {len(ratios)} cases in common, {len(ratios) - len(off)} ({share:.0f} %)"
         f" within {100 * AGREE:.0f} %.",
-        "Verdicts reversed between the two harnesses: "
+        "Verdicts reversed between the two harnesses (a winner called by both,"
+        f" {100 * MIN_EFFECT:g} % apart or more, pytest-benchmark's interval"
+        " excluding 1): "
         + (
             "; ".join(f"{a} vs {b} at {n:,} x {d:,} {dt}" for a, b, dt, n, d in flips)
             if flips
