@@ -120,7 +120,7 @@ def pytest_collection_modifyitems(config, items):
         once = [item for item in items if key(item) == (0,)]
         if once:
             config.hook.pytest_deselected(items=once)
-            items[:] = [item for item in items if key(item) != (0,)]
+            items[:] = [item for item in items if item not in once]
 
 
 def pytest_benchmark_update_machine_info(config, machine_info):

@@ -15,10 +15,13 @@ rounds (``bench/conftest.py``); ``time_passes`` puts the passes' entries togethe
 with ``bench.passes.merge_passes``, as if one process had timed them all, and
 writes one pytest-benchmark JSON:
 
-- ``machine_info``, ``commit_info`` and the ``loopbench`` settings are pass 1's;
+- ``machine_info``, ``commit_info`` and the ``loopbench`` settings are pass 1's,
+  except that the run is dirty, and ``code_changes`` every path, where any pass
+  found code changed (each pass loads the code again);
 - ``datetime`` is the last pass's: the end of the run, as pytest-benchmark dates a
   run it times in one process;
-- ``loopbench.pass_processes`` lists each pass's process and the time it ended.
+- ``loopbench.pass_processes`` lists each pass's process: when it ended, its
+  commit and dirty flag.
 
 The first-call timings (``bench/test_compile.py``), which start processes of
 their own anyway, run in pass 1's process only.

@@ -141,12 +141,13 @@ def run_pytest_benchmark(
             *pytest_args,
         ]
         # `-- --passes N` after the preset's own: the last one is pytest's
-        code = time_passes(args, passes_asked(args, preset.passes), tmp, ROOT)
+        passes = passes_asked(args, preset.passes)
+        code = time_passes(args, passes, tmp, ROOT)
         if code != 0:
             print(f"benchmark run did not complete (exit {int(code)}): kept {final}")
             return int(code), None
         os.replace(tmp, final)
-        if passes_asked(args, preset.passes) > 1 and retime(final, args, ROOT):
+        if passes > 1 and retime(final, args, ROOT):
             print(f"re-timed the cases one pass had set: {final}")
         print(f"wrote {final}")
         code = report_after_run(final)

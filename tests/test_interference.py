@@ -6,6 +6,7 @@ import re
 import numpy as np
 import pytest
 from test_disturbed import _run_with_bad_pass
+from test_report import pass_entry
 
 from bench import interference
 from bench.passes import merge_passes
@@ -48,20 +49,7 @@ def test_without_proc_stat_steal_is_none(tmp_path, monkeypatch):
 
 
 def _entry(pass_no, median, steal):
-    return {
-        "name": f"test_step[numba-n10-d1-pass{pass_no}]",
-        "fullname": f"bench/test_step.py::test_step[numba-n10-d1-pass{pass_no}]",
-        "extra_info": {
-            "impl": "numba",
-            "dtype": "float64",
-            "n_samples": 10,
-            "n_features": 1,
-            "pass": pass_no,
-            "steal_s": steal,
-            "nivcsw": 2 * pass_no,
-        },
-        "stats": {"median": median, "data": [median] * 3, "iterations": 1},
-    }
+    return pass_entry(pass_no, [median] * 3, steal_s=steal, nivcsw=2 * pass_no)
 
 
 def test_the_merged_case_keeps_each_passs_steal():

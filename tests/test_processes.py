@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_report import pass_entry
 
 from bench import processes
 
@@ -16,19 +17,7 @@ PASS_DATA = {1: [1.0, 1.2, 1.1], 2: [2.0, 2.2, 2.1], 3: [3.0, 3.1, 3.2, 3.3]}
 
 
 def _entry(pass_no, data):
-    return {
-        "name": f"test_step[numba-n10-d1-pass{pass_no}]",
-        "fullname": f"bench/test_step.py::test_step[numba-n10-d1-pass{pass_no}]",
-        "param": f"numba-n10-d1-pass{pass_no}",
-        "extra_info": {
-            "impl": "numba",
-            "dtype": "float64",
-            "n_samples": 10,
-            "n_features": 1,
-            "pass": pass_no,
-        },
-        "stats": {"data": [x * 1e-6 for x in data], "iterations": 1},
-    }
+    return pass_entry(pass_no, [x * 1e-6 for x in data])
 
 
 FIRST_CALL = {

@@ -812,6 +812,30 @@ def test_a_negative_allocation_is_refused(tmp_path, write):
 # -------------------------------------------------------------------- intervals
 
 
+def pass_entry(pass_no, data, **extra_info):
+    """pytest-benchmark's entry of numba at 10 x 1 in one pass, with its raw
+    rounds ``data`` (seconds), as a pass writes it before ``merge_passes``."""
+    name = f"numba-n10-d1-pass{pass_no}"
+    return {
+        "name": f"test_step[{name}]",
+        "fullname": f"bench/test_step.py::test_step[{name}]",
+        "param": name,
+        "extra_info": {
+            "impl": "numba",
+            "dtype": "float64",
+            "n_samples": 10,
+            "n_features": 1,
+            "pass": pass_no,
+            **extra_info,
+        },
+        "stats": {
+            "median": float(np.median(data)),
+            "data": list(data),
+            "iterations": 1,
+        },
+    }
+
+
 def with_passes(document, spread=0.01, passes=5, seed=0):
     """``document`` with per-pass medians around each step's median, as
     ``python -m bench run`` keeps them (``bench/passes.py``)."""
