@@ -10,8 +10,6 @@ should take the same time under either: every case that differs by more than
 not a tie in either.
 """
 
-import math
-
 from bench.report.common import DASH
 from bench.report.comparisons import speedup_pairs
 from bench.report.formatting import fmt_sig, heading, md_table
@@ -38,9 +36,7 @@ def _called(ratio):
     ``MIN_EFFECT`` of 1."""
     if ratio.has_interval:
         return ratio.sign
-    if abs(math.log(ratio)) < math.log1p(MIN_EFFECT):
-        return 0
-    return 1 if ratio > 1 else -1
+    return (1 if ratio > 1 else -1) if ratio.large else 0
 
 
 def reversed_verdicts(run, medians):

@@ -60,6 +60,11 @@ class Ratio(float):
         return self.low is not None
 
     @property
+    def large(self):
+        """At least ``MIN_EFFECT`` away from 1, on either side."""
+        return abs(math.log(self)) >= math.log1p(MIN_EFFECT)
+
+    @property
     def sign(self):
         """+1: called above 1; -1: called below 1; 0: a tie.
 
@@ -69,8 +74,7 @@ class Ratio(float):
         if not self.has_interval:
             return 1 if self > 1 else -1
         excludes_one = self.low > 1 or self.high < 1
-        large = abs(math.log(self)) >= math.log1p(MIN_EFFECT)
-        if not (excludes_one and large):
+        if not (excludes_one and self.large):
             return 0
         return 1 if self > 1 else -1
 
