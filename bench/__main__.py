@@ -9,12 +9,14 @@ python -m bench pyperf [--preset quick|full] [--fast] [--impl NAME ...]
 python -m bench report [--input JSON] [--out DIR] [--pyperf DIR_OR_FILE ...]
                        [--readme README.md] [--no-plots]
 python -m bench gpu [--driver]
-python -m bench compare BASE.json NEW.json [--out FILE] [--fail-slower PCT]
+python -m bench compare BASE.json NEW.json [--base-again BASE2.json] [--out FILE]
+                        [--fail-slower PCT]
 python -m bench order-check GRID.json ALONE.json [ALONE.json ...] [--out FILE]
                             [--readme README.md]
 python -m bench harness-check [--preset quick] [--impl NAME ...] [--out DIR]
                               [--readme README.md] [--summary-only]
-python -m bench rerun-check FIRST.json SECOND.json [--out FILE] [--readme README.md]
+python -m bench rerun-check FIRST.json SECOND.json [THIRD.json] [--out FILE]
+                            [--readme README.md]
 python -m bench predict N D [--dtype float64|float32 ...] [--input JSON]
 python -m bench instructions [--size NxD] [--dtype float64|float32 ...]
 python -m bench list
@@ -189,9 +191,12 @@ def main(argv=None):
         "compare",
         help="NEW against BASE: every case's time ratio, with intervals",
         description="Set every case of NEW against the same case of BASE: time"
-        " ratio with its interval, flagged where significantly different.",
-        epilog="example:\n  python -m bench compare results/full/bench.json"
-        " results/quick/bench.json --fail-slower 10",
+        " ratio with its interval, flagged where significantly different. With"
+        " --base-again (BASE's code timed again after NEW), flagged only where NEW"
+        " lies outside both bases.",
+        epilog="examples:\n  python -m bench compare results/full/bench.json"
+        " results/quick/bench.json\n  python -m bench compare base/bench.json"
+        " new/bench.json --base-again base-again/bench.json --fail-slower 10",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_compare_arguments(cmp)
@@ -208,11 +213,13 @@ def main(argv=None):
     add_order_check_arguments(order)
     rerun = sub.add_parser(
         "rerun-check",
-        help="two runs of one grid back to back: what compare flags on its own",
+        help="runs of one grid back to back: what compare flags on its own",
         description="Compare two runs of the same grid made one right after the"
-        " other: every case flagged is a false alarm of the machine.",
+        " other (and, given a third, the second against the first and the third,"
+        " as compare --base-again): every case flagged is a false alarm of the"
+        " machine.",
         epilog="example:\n  python -m bench rerun-check results/rerun-check/first.json"
-        " results/rerun-check/bench.json",
+        " results/rerun-check/bench.json results/rerun-check/third.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_rerun_check_arguments(rerun)

@@ -42,8 +42,9 @@ from datetime import datetime
 from pathlib import Path
 
 from bench.grid import PRESETS, get_preset
+from bench.report.changes import compare_runs, flagged
 from bench.report.common import ReportError
-from bench.report.compare import compare_runs, flagged, render_comparison
+from bench.report.compare import render_comparison
 from bench.report.files import write_atomic
 from bench.report.formatting import case_label
 from bench.report.harnesses import (

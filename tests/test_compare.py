@@ -1,4 +1,5 @@
-"""``python -m bench compare`` (``bench/report/compare.py``) on hand-made runs.
+"""``python -m bench compare`` (``bench/report/compare.py``, ``changes.py``) on
+hand-made runs.
 
 What this module proves
 -----------------------
@@ -11,6 +12,11 @@ What this module proves
 - Runs without per-pass medians compare without intervals: all `~`, said so.
 - ``--out`` writes the same Markdown; every bad input exits 2 with one line
   naming the file and the fault, and writes nothing.
+- ``--base-again`` (base, new, base again): a drift of the machine that puts NEW
+  between the two bases is no change (two runs alone call it one and fail the
+  gate); a change outside both is marked, and ``--fail-slower`` fails only on what
+  is past the threshold against both bases; cases missing from BASE again are
+  named, not compared; a bad BASE again exits 2 naming it.
 """
 
 import json
@@ -232,3 +238,100 @@ def test_unwritable_out(files, capsys, tmp_path):
     assert code == 2
     assert err.count("\n") == 1
     assert "cannot write" in err
+
+
+# ------------------------------------------------- --base-again: base, new, base
+
+
+def drift(factor, **changes):
+    """Every implementation ``factor`` times slower (the machine), times
+    ``changes[impl]`` (the code)."""
+    return {impl: factor * changes.get(impl, 1.0) for impl in TIMES}
+
+
+def test_a_drift_between_the_bases_is_no_change(files, capsys):
+    # the machine slows by 8 % a run: NEW lies between BASE and BASE again
+    base = files("base.json", run_json(seed=1))
+    new = files("new.json", run_json(drift(1.08), seed=2))
+    again = files("again.json", run_json(drift(1.16), seed=3))
+    code, out, _ = compare(capsys, base, new, "--fail-slower", "5")
+    assert code == 1  # two runs: the drift passes for a change
+    assert {r[-1] for r in rows(out, "Every case in both runs")} == {"+"}
+    code, out, err = compare(
+        capsys, base, new, "--base-again", again, "--fail-slower", "5"
+    )
+    assert (code, err) == (0, "")
+    assert out.startswith("# loopbench compare: NEW against BASE and BASE again")
+    cases = rows(out, "Every case in all three runs")
+    assert len(cases) == len(TIMES) * len(SIZES)
+    assert {r[-1] for r in cases} == {"~"}
+    # the NEW / BASE column still reads the drift, called on its own
+    for r in cases:
+        assert float(r[4].split()[0]) == pytest.approx(1.08, rel=0.03)
+        assert float(r[5].split()[0]) == pytest.approx(1.08 / 1.16, rel=0.03)
+    by_impl = {r[0]: r for r in rows(out, "By implementation")}
+    numba = by_impl["numba"]
+    assert float(numba[2]) == pytest.approx(1.08, rel=0.03)  # NEW / BASE
+    assert float(numba[3]) == pytest.approx(1.08 / 1.16, rel=0.03)  # NEW / again
+    assert float(numba[4]) == pytest.approx(1.16, rel=0.03)  # BASE again / BASE
+    assert numba[5:] == ["0", "0", "3"]
+    assert "as far as the three JSON say" in out
+    speedups = rows(out, "Speedups here against BASE")
+    assert len(speedups) == 3 * len(SIZES)
+    assert {r[-1] for r in speedups} == {"~"}
+    assert len(speedups[0]) == 9  # in BASE, NEW, BASE again, both ratios, mark
+
+
+def test_a_change_outside_both_bases_is_flagged(files, capsys):
+    base = files("base.json", run_json(seed=1))
+    new = files(
+        "new.json", run_json(drift(1.04, numba=1.3, numpy=0.7), seed=2, cpu="X")
+    )
+    again = files("again.json", run_json(drift(1.16), seed=3))
+    code, out, err = compare(
+        capsys, base, new, "--base-again", again, "--fail-slower", "10"
+    )
+    assert code == 1
+    marks = {r[0]: r[-1] for r in rows(out, "Every case in all three runs")}
+    for case, mark in marks.items():
+        impl = case.split()[0]
+        assert mark == {"numba": "+", "numpy": "-"}.get(impl, "~"), case
+    assert err.count("\n") == 1
+    assert "3 case(s) slower than both bases by more than 10 %" in err
+    assert "numba 10 x 1 float64" in err
+    differences = {r[0]: r[1:] for r in rows(out, "What differs between the runs")}
+    assert differences["CPU"] == ["Test CPU", "X", "Test CPU"]  # BASE, NEW, again
+    speedups = {(r[0], r[2]): r for r in rows(out, "Speedups here against BASE")}
+    assert speedups["numba vs numpy", "10 x 1"][-1] == "-"
+    assert speedups["numpy vs python", "10 x 1"][-1] == "+"
+    # numba slower by 35 % against BASE, by 17 % against BASE again: a 25 %
+    # gate fails only on what both bases put past it
+    code, _, err = compare(
+        capsys, base, new, "--base-again", again, "--fail-slower", "25"
+    )
+    assert code == 0, err
+
+
+def test_cases_not_in_base_again_are_named_not_compared(files, capsys):
+    base = files("base.json", run_json())
+    again = files("again.json", run_json(sizes=SIZES[1:]))
+    code, out, _ = compare(capsys, base, base, "--base-again", again)
+    assert code == 0
+    assert len(rows(out, "Every case in all three runs")) == len(TIMES) * 2
+    assert "In BASE and NEW, not in BASE again (not compared) (3):" in out
+    assert "python 10 x 1 float64" in out.split("not compared")[1]
+
+
+@pytest.mark.parametrize("case", ["missing", "truncated", "nothing in common"])
+def test_a_bad_base_again_is_one_line_and_exit_2(files, capsys, tmp_path, case):
+    bad, message = _bad(files)[case]
+    good = files("good.json", run_json())
+    target = tmp_path / "out.md"
+    code, out, err = compare(
+        capsys, good, good, "--base-again", bad, "--out", target, "--fail-slower", "5"
+    )
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert message in err
+    assert str(bad) in err
+    assert not target.exists()
