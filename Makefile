@@ -98,18 +98,24 @@ order-check: $(STAMP)
 		results/order-check/fresh-2/bench.json \
 		--out results/order-check/order.md --readme README.md
 
-# Rerun check: the quick grid once more, right after make bench, set against it ->
+# Rerun check: the quick grid twice more, right after make bench, set against it ->
 # results/rerun-check/ (first.json: make bench's run, its time stamp kept;
-# bench.json: the second; compare.md) and the README's line between its markers.
-# Nothing changed between the two runs but the minutes: what compare flags is the
-# machine (python -m bench rerun-check).
+# bench.json: the second; third.json: the third; compare.md) and the README's line
+# between its markers. Nothing changed between the runs but the minutes: what
+# compare flags is the machine, with two runs (the second against the first) and
+# with three (against the first and the third: compare --base-again), the
+# python -m bench rerun-check figures.
 rerun-check: $(STAMP)
 	@test -f results/quick/bench.json || { echo "rerun-check: run make bench first"; exit 1; }
+	rm -rf results/rerun-check/third
 	$(PY) -m bench run --preset quick --out results/rerun-check
 	find results/rerun-check -type f ! -name bench.json -delete
+	$(PY) -m bench run --preset quick --out results/rerun-check/third
+	cp -p results/rerun-check/third/bench.json results/rerun-check/third.json
+	rm -r results/rerun-check/third
 	cp -p results/quick/bench.json results/rerun-check/first.json
 	$(PY) -m bench rerun-check results/rerun-check/first.json results/rerun-check/bench.json \
-		--out results/rerun-check/compare.md --readme README.md
+		results/rerun-check/third.json --out results/rerun-check/compare.md --readme README.md
 
 # Regenerate results/full's tables and the README's report blocks from the JSON
 readme: $(STAMP)

@@ -9,6 +9,9 @@ What this module proves
 - Runs of two presets, runs not back to back (the second ended before the first,
   or more than an hour after it), or a README without the markers, are refused
   with exit 2 and one line naming the file; nothing is written then.
+- With a third run, both figures: a drift that slows every run by 8 % is flagged
+  everywhere by the second against the first alone, and nowhere against the first
+  and the third; a third run not right after the second is refused.
 """
 
 import json
@@ -92,3 +95,33 @@ def test_two_presets_or_no_markers_are_refused(runs, capsys, tmp_path):
     assert "<!-- rerun-check:begin -->" in err
     assert not out_md.exists()
     assert readme.read_text(encoding="utf-8") == "no markers\n"
+
+
+def test_a_third_run_tells_the_drift_from_a_change(runs, capsys, tmp_path):
+    first, _, readme = runs
+    slower = {impl: 1.08 for impl in ("numpy", "numba", "python")}
+    second, third = tmp_path / "second.json", tmp_path / "third.json"
+    second.write_text(_later(run_json(slower, seed=1)), encoding="utf-8")
+    slowest = {impl: 1.08**2 for impl in slower}
+    third.write_text(
+        _later(run_json(slowest, seed=2), "2026-01-02T03:24:05+00:00"),
+        encoding="utf-8",
+    )
+    out_md = tmp_path / "compare.md"
+    code, out, err = _check(
+        capsys, first, second, third, "--out", out_md, "--readme", readme
+    )
+    assert code == 0, err
+    assert out.startswith("# loopbench compare: NEW against BASE and BASE again")
+    assert out_md.read_text(encoding="utf-8") == out
+    text = readme.read_text(encoding="utf-8")
+    assert "three runs of the quick grid back to back" in text
+    assert ", then 2026-01-02 03:24:05 UTC)" in text
+    assert "the second against the first alone: 9 of 9 cases (100 %) flagged" in text
+    assert "(`compare --base-again`, a case called only outside both): 0 of 9" in text
+    assert "which `--fail-slower 10 --base-again` would have failed on." in text
+    late = tmp_path / "late.json"
+    late.write_text(_later(run_json(), "2026-01-02T05:14:05+00:00"))
+    code, _, err = _check(capsys, first, second, late, "--readme", readme)
+    assert code == 2
+    assert "late.json: ended 120 minutes after" in err

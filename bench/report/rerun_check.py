@@ -1,20 +1,23 @@
-"""Two runs of the same grid back to back: how often ``compare`` flags the
-machine itself. ``python -m bench rerun-check``.
+"""Runs of the same grid back to back: how often ``compare`` flags the machine
+itself. ``python -m bench rerun-check``.
 
-    python -m bench rerun-check FIRST.json SECOND.json [--out FILE]
-                                [--readme README.md]
+    python -m bench rerun-check FIRST.json SECOND.json [THIRD.json]
+                                [--out FILE] [--readme README.md]
 
-FIRST and SECOND are two runs of one preset, made one right after the other on
-the same machine from the same code (``make rerun-check``: the quick grid once
+FIRST, SECOND and THIRD are runs of one preset, made one right after the other on
+the same machine from the same code (``make rerun-check``: the quick grid twice
 more, right after ``make bench``). Nothing changed between them but the minutes,
 so every case that ``python -m bench compare`` calls changed (``+`` or ``-``) is a
 false alarm, and those slower by more than ``GATE_PCT`` are what ``compare
---fail-slower 10`` would have failed on by itself. Two runs of different presets,
-or with the second ended more than ``MAX_GAP_MIN`` minutes after the first (or
-before it), are refused: they are not back to back. The comparison's Markdown goes
-to stdout and ``--out``; ``--readme`` writes the one-line summary, with the
-implementations that took the flags, between the README's ``RERUN_MARKERS``. Exit
-codes: 0; 2 on bad input (one line naming the file).
+--fail-slower 10`` would have failed on by itself. Two figures, when there is a
+third run: SECOND against FIRST alone (a gate of two runs), and SECOND against
+FIRST and THIRD (``compare --base-again``: base, new, base again), which calls a
+case only where SECOND lies outside both. Runs of different presets, or one
+ended more than ``MAX_GAP_MIN`` minutes after the run before it (or before it),
+are refused: they are not back to back. The comparison's Markdown (of all three,
+when there are three) goes to stdout and ``--out``; ``--readme`` writes the
+summary, with the implementations that took the flags, between the README's
+``RERUN_MARKERS``. Exit codes: 0; 2 on bad input (one line naming the file).
 """
 
 import sys
@@ -22,8 +25,9 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
+from bench.report.changes import compare_runs, flagged, slower_than
 from bench.report.common import ReportError, report_error
-from bench.report.compare import compare_runs, flagged, render_comparison, slower_than
+from bench.report.compare import render_comparison
 from bench.report.model import load_run
 from bench.report.reading import read_json
 from bench.report.readme import add_output_arguments, write_outputs
@@ -33,9 +37,9 @@ GATE_PCT = 10  # the gate the README's CI example uses
 MAX_GAP_MIN = 60  # a quick run takes minutes; an hour apart is not back to back
 
 
-def summary(comparison):
-    """The README's sentence: how many cases were flagged, whose, and how many
-    a ``--fail-slower 10`` gate would have failed on."""
+def summary(comparison, gate_flag=f"--fail-slower {GATE_PCT}"):
+    """How many cases were flagged, whose, and how many a ``--fail-slower 10``
+    gate would have failed on."""
     hits, total = flagged(comparison)
     by_impl = Counter(c.key[0] for c in comparison.changes if c.sign != 0)
     whose = ", ".join(f"{impl} {k}" for impl, k in by_impl.most_common())
@@ -43,8 +47,29 @@ def summary(comparison):
     return (
         f"{hits} of {total} cases ({100 * hits / total:.0f} %) flagged by `python -m"
         " bench compare`" + (f" ({whose})" if whose else "") + f"; {gate}"
-        f" significantly slower by more than {GATE_PCT} %, which `--fail-slower"
-        f" {GATE_PCT}` would have failed on."
+        f" significantly slower by more than {GATE_PCT} %, which `{gate_flag}`"
+        " would have failed on"
+    )
+
+
+def summary_line(runs, two, three=None):
+    """The README's line: the runs' dates, SECOND against FIRST, and with a
+    third run SECOND against FIRST and THIRD."""
+    dates = [run.date for run in runs]
+    when = ", ".join(dates[:-1]) + f", then {dates[-1]}"
+    count = ("two", "three")[len(runs) - 2]
+    line = (
+        f"The committed rerun check ({when}): {count} runs of the {runs[0].preset}"
+        " grid back to back, "
+    )
+    if three is None:
+        return line + summary(two) + "."
+    return (
+        line + "the second against the first alone: " + summary(two) + ". Against"
+        " the first and the third (`compare --base-again`, a case called only"
+        " outside both): "
+        + summary(three, f"--fail-slower {GATE_PCT} --base-again")
+        + "."
     )
 
 
@@ -89,11 +114,18 @@ def check_back_to_back(first, second, first_path, second_path):
 
 def add_rerun_check_arguments(parser):
     """Add the ``rerun-check`` arguments to an argparse parser."""
-    parser.add_argument(
-        "first", type=Path, metavar="FIRST.json", help="the first run of the two"
-    )
+    parser.add_argument("first", type=Path, metavar="FIRST.json", help="the first run")
     parser.add_argument(
         "second", type=Path, metavar="SECOND.json", help="the run right after it"
+    )
+    parser.add_argument(
+        "third",
+        type=Path,
+        nargs="?",
+        default=None,
+        metavar="THIRD.json",
+        help="a third run right after the second: SECOND is then also set against"
+        " FIRST and THIRD (compare --base-again)",
     )
     return add_output_arguments(parser, RERUN_MARKERS)
 
@@ -101,16 +133,19 @@ def add_rerun_check_arguments(parser):
 def run_rerun_check_cli(args, out=None, err=None):
     """The rerun check for parsed arguments; return the exit code."""
     out, err = out or sys.stdout, err or sys.stderr
+    paths = [p for p in (args.first, args.second, args.third) if p is not None]
     try:
-        first, second = load_run(args.first), load_run(args.second)
-        check_back_to_back(first, second, args.first, args.second)
-        comparison = compare_runs(first, second, args.first, args.second)
-        text = render_comparison(comparison, args.first, args.second)
-        line = (
-            f"The committed rerun check ({first.date}, then {second.date}): two runs"
-            f" of the {first.preset} grid back to back, " + summary(comparison)
+        runs = [load_run(p) for p in paths]
+        for i in range(1, len(runs)):
+            check_back_to_back(runs[i - 1], runs[i], paths[i - 1], paths[i])
+        two = compare_runs(runs[0], runs[1], paths[0], paths[1])
+        three = None
+        if len(runs) == 3:
+            three = compare_runs(*runs[:2], *paths[:2], runs[2], paths[2])
+        text = render_comparison(three or two, *paths)
+        write_outputs(
+            args, text, RERUN_MARKERS, summary_line(runs, two, three), out, err
         )
-        write_outputs(args, text, RERUN_MARKERS, line, out, err)
     except ReportError as exc:
         return report_error("rerun-check", exc, err)
     return 0
