@@ -877,6 +877,13 @@ def test_the_run_table_says_each_pass_had_a_process_of_its_own(tmp_path):
     assert re.search(rf"\| Processes +\| {PROCESSES} ", md)
 
 
+def test_the_time_a_case_gets_in_each_pass_reads_in_three_digits(tmp_path):
+    document = with_passes(bench_json(KNOWN), passes=7)
+    document["loopbench"]["max_time_per_pass"] = 0.5 / 7
+    md = (tables(tmp_path, document) / "summary.md").read_text("utf-8")
+    assert re.search(r"\| Passes over the grid +\| 7, 0\.0714 s a case each ", md)
+
+
 def test_a_run_without_samples_says_so(tmp_path, write):
     notes = make_report(write(bench_json(KNOWN)), plots=False).notes
     assert any(n.startswith(intervals.NO_INTERVAL) for n in notes)
