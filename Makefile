@@ -83,15 +83,19 @@ bench-pyperf: $(STAMP)
 # -> order.md and the README's line between its markers: a case whose fresh runs
 # differ among themselves as much as from the grid is not moved by the order.
 ORDER_SIZES := --size 100000x1 --size 100000x10 --size 10000x100
+# The runs go to a folder of their own first, and replace results/order-check/ only
+# once all three are done: a run that fails leaves the committed check whole.
+ORDER_NEW := results/order-check.new
 order-check: $(STAMP)
-	rm -rf results/order-check/fresh-2 results/order-check/fresh-3 results/order-check/grid
-	$(PY) -m bench run $(ORDER_SIZES) --out results/order-check -- -k "not test_first_call"
-	$(PY) -m bench run --preset quick --out results/order-check/grid
-	cp -p results/order-check/grid/bench.json results/order-check/grid.json
-	rm -r results/order-check/grid
-	$(PY) -m bench run $(ORDER_SIZES) --out results/order-check/fresh-2 \
-		-- -k "not test_first_call"
-	find results/order-check/fresh-2 -type f ! -name bench.json -delete
+	rm -rf $(ORDER_NEW)
+	$(PY) -m bench run $(ORDER_SIZES) --out $(ORDER_NEW) -- -k "not test_first_call"
+	$(PY) -m bench run --preset quick --out $(ORDER_NEW)/grid
+	cp -p $(ORDER_NEW)/grid/bench.json $(ORDER_NEW)/grid.json
+	rm -r $(ORDER_NEW)/grid
+	$(PY) -m bench run $(ORDER_SIZES) --out $(ORDER_NEW)/fresh-2 -- -k "not test_first_call"
+	find $(ORDER_NEW)/fresh-2 -type f ! -name bench.json -delete
+	rm -rf results/order-check
+	mv $(ORDER_NEW) results/order-check
 	$(PY) -m bench compare results/order-check/grid.json results/order-check/bench.json \
 		--out results/order-check/compare.md
 	$(PY) -m bench order-check results/order-check/grid.json results/order-check/bench.json \
@@ -104,16 +108,19 @@ order-check: $(STAMP)
 # between its markers. Nothing changed between the runs but the minutes: what
 # compare flags is the machine, with two runs (the second against the first) and
 # with three (against the first and the third: compare --base-again), the
-# python -m bench rerun-check figures.
+# python -m bench rerun-check figures. Staged as the order check's runs are.
+RERUN_NEW := results/rerun-check.new
 rerun-check: $(STAMP)
 	@test -f results/quick/bench.json || { echo "rerun-check: run make bench first"; exit 1; }
-	rm -rf results/rerun-check/third
-	$(PY) -m bench run --preset quick --out results/rerun-check
-	find results/rerun-check -type f ! -name bench.json -delete
-	$(PY) -m bench run --preset quick --out results/rerun-check/third
-	cp -p results/rerun-check/third/bench.json results/rerun-check/third.json
-	rm -r results/rerun-check/third
-	cp -p results/quick/bench.json results/rerun-check/first.json
+	rm -rf $(RERUN_NEW)
+	$(PY) -m bench run --preset quick --out $(RERUN_NEW)
+	find $(RERUN_NEW) -type f ! -name bench.json -delete
+	$(PY) -m bench run --preset quick --out $(RERUN_NEW)/third
+	cp -p $(RERUN_NEW)/third/bench.json $(RERUN_NEW)/third.json
+	rm -r $(RERUN_NEW)/third
+	cp -p results/quick/bench.json $(RERUN_NEW)/first.json
+	rm -rf results/rerun-check
+	mv $(RERUN_NEW) results/rerun-check
 	$(PY) -m bench rerun-check results/rerun-check/first.json results/rerun-check/bench.json \
 		results/rerun-check/third.json --out results/rerun-check/compare.md --readme README.md
 
