@@ -43,7 +43,7 @@ from pathlib import Path
 
 from bench.grid import PRESETS, get_preset
 from bench.report.changes import compare_runs, flagged
-from bench.report.common import ReportError
+from bench.report.common import ReportError, report_error
 from bench.report.compare import render_comparison
 from bench.report.files import write_atomic
 from bench.report.formatting import case_label
@@ -299,7 +299,9 @@ def main(argv=None):
         print(f"== harness-check, {what}", flush=True)
         code = subprocess.call([sys.executable, "-m", *cmd], cwd=ROOT)
         if code != 0:
-            print(f"harness-check: {what} failed (exit {code}); stopped")
+            print(
+                f"harness-check: {what} failed (exit {code}); stopped", file=sys.stderr
+            )
             return code
     return _finish(args, merged=False)
 
@@ -308,6 +310,5 @@ def _finish(args, merged):
     try:
         print(finish(args.out, RESULTS / "pyperf", args.readme, merged))
     except ReportError as exc:
-        print(f"python -m bench harness-check: error: {exc}", file=sys.stderr)
-        return 2
+        return report_error("harness-check", exc, sys.stderr)
     return 0

@@ -249,6 +249,20 @@ def test_bad_input_writes_nothing_and_keeps_the_parts(check):
     assert sorted(p.name for p in out.iterdir()) == ["a", "b"]
 
 
+def test_bad_input_from_the_command_is_one_line_and_exit_2(check, monkeypatch, capsys):
+    out, pyperf, readme = check
+    harness_check.finish(out, pyperf, readme)  # the merged runs --summary-only reads
+    readme.write_text("no markers\n", encoding="utf-8")
+    monkeypatch.setattr(harness_check, "RESULTS", pyperf.parent)
+    argv = ["--summary-only", "--out", str(out), "--readme", str(readme)]
+    assert harness_check.main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert captured.err.startswith("python -m bench harness-check: error: ")
+    assert "marker <!-- harness-check:begin -->" in captured.err
+
+
 def test_a_failing_command_stops_the_check(tmp_path, monkeypatch, capsys):
     calls = []
 
@@ -261,7 +275,7 @@ def test_a_failing_command_stops_the_check(tmp_path, monkeypatch, capsys):
     assert code == 3
     assert len(calls) == 2  # run A of numpy, then its pyperf, which failed
     assert "harness-check: pyperf: numpy failed (exit 3); stopped" in (
-        capsys.readouterr().out
+        capsys.readouterr().err
     )
     assert not list(tmp_path.glob("pytest-*.json"))
 
