@@ -335,3 +335,73 @@ def test_a_bad_base_again_is_one_line_and_exit_2(files, capsys, tmp_path, case):
     assert message in err
     assert str(bad) in err
     assert not target.exists()
+
+
+def test_a_speedup_between_the_bases_is_no_change(files, capsys):
+    # numba alone drifts: 10 % slower in NEW, 20 % in BASE again, so numba vs
+    # numpy shrinks against BASE and grows against BASE again
+    base = files("base.json", run_json(seed=1))
+    new = files("new.json", run_json({"numba": 1.1}, seed=2))
+    again = files("again.json", run_json({"numba": 1.2}, seed=3))
+    code, out, _ = compare(capsys, base, new, "--base-again", again)
+    assert code == 0
+    speedups = {(r[0], r[2]): r for r in rows(out, "Speedups here against BASE")}
+    pair = speedups["numba vs numpy", "10 x 1"]
+    in_base, in_again = (float(pair[i].split("x")[0]) for i in (3, 5))
+    assert in_again == pytest.approx(in_base / 1.2, rel=0.03)
+    assert float(pair[6].split()[0]) == pytest.approx(1 / 1.1, rel=0.03)
+    assert not pair[6].startswith("~")  # against BASE alone: smaller
+    assert float(pair[7].split()[0]) == pytest.approx(1.2 / 1.1, rel=0.03)
+    assert not pair[7].startswith("~")  # against BASE again alone: larger
+    assert pair[-1] == "~"
+    marks = {r[0]: r[-1] for r in rows(out, "Every case in all three runs")}
+    assert set(marks.values()) == {"~"}
+
+
+def test_slower_than_one_base_only_is_no_change(files, capsys):
+    base = files("base.json", run_json(seed=1))
+    new = files("new.json", run_json({"numba": 1.3}, seed=2))
+    again = files("again.json", run_json({"numba": 1.3}, seed=3))
+    code, out, err = compare(
+        capsys, base, new, "--base-again", again, "--fail-slower", "10"
+    )
+    assert (code, err) == (0, "")
+    cases = {r[0]: r for r in rows(out, "Every case in all three runs")}
+    numba = cases["numba 10 x 1 float64"]
+    assert not numba[4].startswith("~")  # 1.3x against BASE alone
+    assert numba[5].startswith("~")  # a tie against BASE again
+    assert numba[-1] == "~"
+
+
+def test_a_base_again_without_samples_calls_nothing(files, capsys):
+    base = files("base.json", run_json(seed=1))
+    new = files("new.json", run_json({"numba": 1.3}, seed=2))
+    again = files("again.json", run_json(passes=0))
+    code, out, _ = compare(
+        capsys, base, new, "--base-again", again, "--fail-slower", "10"
+    )
+    assert code == 0
+    assert "BASE again: no interval: this run kept no per-pass samples" in out
+    cases = rows(out, "Every case in all three runs")
+    assert {r[-1] for r in cases} == {"~"}
+    assert {r[5] for r in cases} == {"no interval"}
+
+
+def test_a_base_again_timed_before_new_is_said(files, capsys):
+    base = files("base.json", run_json(seed=1))
+    later = run_json(seed=2)
+    later["datetime"] = "2026-01-02T04:04:05+00:00"
+    new = files("new.json", later)
+    again = files("again.json", run_json(seed=3))  # BASE's date: before NEW
+    _, out, _ = compare(capsys, base, new, "--base-again", again)
+    assert "**BASE again ended before NEW**" in out
+    _, out, _ = compare(capsys, base, base, "--base-again", new)
+    assert "ended before NEW" not in out
+
+
+def test_cases_only_in_base_again_are_named(files, capsys):
+    base = files("base.json", run_json(sizes=SIZES[:2]))
+    again = files("again.json", run_json())
+    code, out, _ = compare(capsys, base, base, "--base-again", again)
+    assert code == 0
+    assert "Only in BASE again (3): python 1,000 x 100 float64" in out

@@ -122,6 +122,12 @@ def test_a_third_run_tells_the_drift_from_a_change(runs, capsys, tmp_path):
     assert "which `--fail-slower 10 --base-again` would have failed on." in text
     late = tmp_path / "late.json"
     late.write_text(_later(run_json(), "2026-01-02T05:14:05+00:00"))
-    code, _, err = _check(capsys, first, second, late, "--readme", readme)
-    assert code == 2
+    before = readme.read_text(encoding="utf-8")
+    out_md.unlink()
+    code, out, err = _check(
+        capsys, first, second, late, "--readme", readme, "--out", out_md
+    )
+    assert (code, out) == (2, "")
     assert "late.json: ended 120 minutes after" in err
+    assert readme.read_text(encoding="utf-8") == before
+    assert not out_md.exists()

@@ -12,12 +12,14 @@ after NEW (base, new, base again). NEW is then marked only where it lies outside
 both bases on the same side: significantly slower than BASE *and* than BASE
 again, or faster than both. A drift over the three runs puts NEW between the two
 bases and leaves it unmarked; a change of the code moves NEW away from both. The
-same rule marks each speedup pair. The harness and order checks read their runs
-the same way (``bench/report/harnesses.py``, ``bench/report/order_check.py``).
+same rule marks each speedup pair. The harness and order checks bracket their
+runs in the same spirit, with a 10 % band instead of intervals
+(``bench/report/harnesses.py``, ``bench/report/order_check.py``).
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from bench.report.common import ReportError
 from bench.report.comparisons import speedup_pairs
@@ -104,7 +106,8 @@ class Comparison:
     """What ``compare_runs`` found.
 
     ``again`` is BASE again (a run) or None; ``not_again`` the cases of both
-    BASE and NEW that BASE again lacks (compared against BASE alone, unmarked).
+    BASE and NEW that BASE again lacks, and ``only_again`` those of BASE again
+    in neither BASE nor NEW: none of them is compared.
     """
 
     base: object
@@ -115,6 +118,25 @@ class Comparison:
     only_new: list
     again: object = None
     not_again: list = ()
+    only_again: list = ()
+
+    @property
+    def again_too_early(self):
+        """Whether BASE again ended before NEW did (by the two JSON's dates),
+        when the rule needs it timed after NEW; False when a date is unknown."""
+        if self.again is None:
+            return False
+        new, again = _ended(self.new), _ended(self.again)
+        return new is not None and again is not None and again <= new
+
+
+def _ended(run):
+    # Run.date: "2026-12-02 14:09:43 UTC" (bench/report/machine.py's run_date)
+    try:
+        when = datetime.strptime(run.date[:19], "%Y-%m-%d %H:%M:%S")
+    except (TypeError, ValueError):
+        return None
+    return when, run.date[19:]
 
 
 def compare_runs(
@@ -140,9 +162,13 @@ def compare_runs(
             f"{new_path}: no case in common with {base_path} (another grid or"
             " another suite?)"
         )
-    not_again = []
+    not_again, only_again = [], []
     if again is not None:
         not_again = sorted(common - again.timings.keys(), key=lambda k: _order(k, new))
+        only_again = sorted(
+            again.timings.keys() - base.timings.keys() - new.timings.keys(),
+            key=lambda k: _order(k, again),
+        )
         common &= again.timings.keys()
         if not common:
             raise ReportError(
@@ -169,25 +195,17 @@ def compare_runs(
         new.timings.keys() - base.timings.keys(), key=lambda k: _order(k, new)
     )
     return Comparison(
-        base, new, changes, speedups, only_base, only_new, again, not_again
+        base, new, changes, speedups, only_base, only_new, again, not_again, only_again
     )
 
 
 def _change(key, base, new, again):
     t_new = new.timings[key]
+    change = Change(key, base.timings[key], t_new, ratio([t_new], [base.timings[key]]))
     if again is None:
-        return Change(
-            key, base.timings[key], t_new, ratio([t_new], [base.timings[key]])
-        )
+        return change
     t_again = again.timings[key]
-    return Change(
-        key,
-        base.timings[key],
-        t_new,
-        ratio([t_new], [base.timings[key]]),
-        t_again,
-        ratio([t_new], [t_again]),
-    )
+    return replace(change, again=t_again, again_ratio=ratio([t_new], [t_again]))
 
 
 def _speedup_ratio(a, b, size, earlier, new):
@@ -202,14 +220,17 @@ def _speedup_change(a, b, size, base, new, again):
     s_base, s_new = speedup(base, a, b, *size), speedup(new, a, b, *size)
     if s_base is None or s_new is None:
         return None
-    r = _speedup_ratio(a, b, size, base, new)
+    change = SpeedupChange(
+        a, b, *size, s_base, s_new, _speedup_ratio(a, b, size, base, new)
+    )
     if again is None:
-        return SpeedupChange(a, b, *size, s_base, s_new, r)
+        return change
     s_again = speedup(again, a, b, *size)
     if s_again is None:
         return None
-    r_again = _speedup_ratio(a, b, size, again, new)
-    return SpeedupChange(a, b, *size, s_base, s_new, r, s_again, r_again)
+    return replace(
+        change, again=s_again, again_ratio=_speedup_ratio(a, b, size, again, new)
+    )
 
 
 def _order(key, run):

@@ -96,6 +96,12 @@ def _interval_text(r):
     return fmt_ratio(r).lstrip(TIE) if r.has_interval else "no interval"
 
 
+def _own_verdict(r):
+    """A ratio with its interval and, a tie on its own, ``~`` (three runs: the
+    mark column says what both bases agree on, this what one base says)."""
+    return fmt_ratio(r) if r.has_interval else "no interval"
+
+
 def _intro(c, paths):
     missing = [name for name, run in _runs(c) if not has_intervals(run)]
     described = ". ".join(
@@ -113,8 +119,15 @@ def _intro(c, paths):
             f" {AGAIN} is BASE's code timed again after NEW: a mark needs NEW"
             " outside both bases on the same side (`+` significantly slower than"
             " BASE and than BASE again, `-` faster than both); a NEW between the"
-            " two bases is the machine's drift, `~`."
+            " two bases is the machine's drift, `~`. In the ratio columns, `~`"
+            " before a ratio: no significant change against that base alone."
         )
+        if c.again_too_early:
+            intro += (
+                f" **{AGAIN} ended before NEW** (the dates above): the rule"
+                " assumes it was timed after NEW, so a drift need not lie between"
+                " the bases."
+            )
     if missing:
         intro += (
             f" {' and '.join(missing)}: {NO_INTERVAL}, so no change is called"
@@ -123,7 +136,7 @@ def _intro(c, paths):
     return intro
 
 
-def render_comparison(comparison, base_path, new_path, again_path=None):
+def render_comparison(comparison, base_path, new_path, again_path=AGAIN):
     """The Markdown of a comparison."""
     c = comparison
     again = c.again is not None
@@ -147,9 +160,13 @@ def render_comparison(comparison, base_path, new_path, again_path=None):
             + (f" (against both BASE and {AGAIN})." if again else "."),
             _speedup_table(c.speedups, again),
         ]
-    if c.only_base or c.only_new or c.not_again:
+    if c.only_base or c.only_new or c.not_again or c.only_again:
         parts += [heading(2, "Cases in one run only")]
-        for name, keys in (("BASE", c.only_base), ("NEW", c.only_new)):
+        for name, keys in (
+            ("BASE", c.only_base),
+            ("NEW", c.only_new),
+            (AGAIN, c.only_again),
+        ):
             if keys:
                 parts.append(case_list(f"Only in {name}", keys))
         if c.not_again:
@@ -176,9 +193,9 @@ def _case_table(c):
         ]
         if again:
             row.append(fmt_cell(ch.again.median * 1e6, "time"))
-        row.append(_interval_text(ch.ratio))
-        if again:
-            row.append(_interval_text(ch.again_ratio))
+            row += [_own_verdict(ch.ratio), _own_verdict(ch.again_ratio)]
+        else:
+            row.append(_interval_text(ch.ratio))
         rows.append([*row, ch.mark])
     return md_table([*header, ""], rows, "l" + "r" * (len(header) - 1) + "l")
 
@@ -227,9 +244,9 @@ def _speedup_table(speedups, again):
         row += [fmt_ratio(s.base, "x"), fmt_ratio(s.new, "x")]
         if again:
             row.append(fmt_ratio(s.again, "x"))
-        row.append(_interval_text(s.ratio))
-        if again:
-            row.append(_interval_text(s.again_ratio))
+            row += [_own_verdict(s.ratio), _own_verdict(s.again_ratio)]
+        else:
+            row.append(_interval_text(s.ratio))
         rows.append([*row, s.mark])
     return md_table([*header, ""], rows, "lll" + "r" * (len(header) - 3) + "l")
 
