@@ -187,8 +187,14 @@ def _timing_settings(settings):
     if not isinstance(settings, dict) or "passes" not in settings:
         return []
     per_pass = settings.get("max_time_per_pass")
-    if isinstance(per_pass, int | float) and not isinstance(per_pass, bool):
-        per_pass = fmt_sig(per_pass, 3)  # 0.5 s over 7 passes: 0.0714, not 17 digits
+    if (
+        isinstance(per_pass, int | float)
+        and not isinstance(per_pass, bool)
+        and per_pass
+    ):
+        # 0.5 s over 7 passes: 0.0714, not 17 digits; 0.2, not 0.200
+        per_pass = fmt_sig(per_pass, 3)
+        per_pass = per_pass.rstrip("0").rstrip(".") if "." in per_pass else per_pass
     per_pass = f", {per_pass} s a case each" if per_pass else ""
     gc = settings.get("gc_disabled_while_timing")
     gc = UNKNOWN if gc is None else ("disabled" if gc else "enabled")
