@@ -123,11 +123,14 @@ class Comparison:
     @property
     def again_too_early(self):
         """Whether BASE again ended before NEW did (by the two JSON's dates),
-        when the rule needs it timed after NEW; False when a date is unknown."""
+        when the rule needs it timed after NEW; False when a date is unknown
+        or the two are given in different time zones."""
         if self.again is None:
             return False
         new, again = _ended(self.new), _ended(self.again)
-        return new is not None and again is not None and again <= new
+        if new is None or again is None or new[1] != again[1]:
+            return False  # a date unknown, or in another time zone
+        return again[0] <= new[0]
 
 
 def _ended(run):
