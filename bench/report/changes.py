@@ -19,7 +19,6 @@ runs in the same spirit, with a 10 % band instead of intervals
 
 import math
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 from bench.report.common import ReportError
 from bench.report.comparisons import speedup_pairs
@@ -124,22 +123,13 @@ class Comparison:
     def again_too_early(self):
         """Whether BASE again ended before NEW did (by the two JSON's dates),
         when the rule needs it timed after NEW; False when a date is unknown
-        or the two are given in different time zones."""
-        if self.again is None:
+        or only one of the two has a time zone."""
+        if self.again is None or None in (self.new.ended, self.again.ended):
             return False
-        new, again = _ended(self.new), _ended(self.again)
-        if new is None or again is None or new[1] != again[1]:
-            return False  # a date unknown, or in another time zone
-        return again[0] <= new[0]
-
-
-def _ended(run):
-    # Run.date: "2026-12-02 14:09:43 UTC" (bench/report/machine.py's run_date)
-    try:
-        when = datetime.strptime(run.date[:19], "%Y-%m-%d %H:%M:%S")
-    except (TypeError, ValueError):
-        return None
-    return when, run.date[19:]
+        try:
+            return self.again.ended <= self.new.ended
+        except TypeError:  # one date with a time zone, one without
+            return False
 
 
 def compare_runs(

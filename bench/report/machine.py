@@ -19,13 +19,20 @@ def or_unknown(value):
     return str(value)
 
 
+def run_datetime(data):
+    """When the run ended: the JSON's ``datetime`` (pytest-benchmark takes it as
+    it writes the file), a datetime, or None when it cannot be read."""
+    try:
+        return datetime.fromisoformat(str(data.get("datetime")))
+    except ValueError:
+        return None
+
+
 def run_date(data):
     """The run's date from the JSON's ``datetime``, to the second, or "unknown"."""
-    raw = data.get("datetime")
-    try:
-        when = datetime.fromisoformat(str(raw))
-    except ValueError:
-        return or_unknown(raw)
+    when = run_datetime(data)
+    if when is None:
+        return or_unknown(data.get("datetime"))
     text = when.strftime("%Y-%m-%d %H:%M:%S")
     offset = when.utcoffset()
     if offset is None:

@@ -22,7 +22,12 @@ from bench.report.common import (
     PASS_ROWS,
     ReportError,
 )
-from bench.report.machine import describe_environment, or_unknown, run_date
+from bench.report.machine import (
+    describe_environment,
+    or_unknown,
+    run_date,
+    run_datetime,
+)
 from bench.report.reading import check_pytest_benchmark, read_json
 from kernels import DECLARED
 
@@ -126,6 +131,8 @@ class Run:
     environment : list of (str, str)
         What the run was measured on, label and value, from the JSON.
     preset, date : str
+    ended : datetime.datetime or None
+        When the run ended (the JSON's ``datetime``); None when unreadable.
     caches : tuple of dict
         The CPU's data caches as the run recorded them
         (``bench.environment.cpu_caches``); empty for older runs.
@@ -147,6 +154,7 @@ class Run:
     date: str
     caches: tuple = ()
     retimed: tuple = ()
+    ended: object = None
     impls: tuple = field(init=False)
     references: tuple = field(init=False)
     pass_rows: tuple = field(init=False)
@@ -375,6 +383,7 @@ def parse_run(data, path):
         date=run_date(data),
         caches=_caches(data),
         retimed=tuple(meta.get("retimed") or ()) if isinstance(meta, dict) else (),
+        ended=run_datetime(data),
     )
 
 

@@ -22,14 +22,12 @@ summary, with the implementations that took the flags, between the README's
 
 import sys
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 
 from bench.report.changes import compare_runs, flagged, slower_than
 from bench.report.common import ReportError, report_error
 from bench.report.compare import render_comparison
 from bench.report.model import load_run
-from bench.report.reading import read_json
 from bench.report.readme import add_output_arguments, write_outputs
 
 RERUN_MARKERS = ("<!-- rerun-check:begin -->", "<!-- rerun-check:end -->")
@@ -73,15 +71,6 @@ def summary_line(runs, two, three=None):
     )
 
 
-def _ended(path):
-    """When the run at ``path`` ended (its JSON's ``datetime``, which
-    pytest-benchmark takes as it writes the file), or None."""
-    try:
-        return datetime.fromisoformat(str(read_json(path).get("datetime")))
-    except ValueError:
-        return None
-
-
 def check_back_to_back(first, second, first_path, second_path):
     """Refuse two runs of different presets, or not one right after the other.
 
@@ -96,7 +85,7 @@ def check_back_to_back(first, second, first_path, second_path):
             f"{second_path}: preset {second.preset!r}, not {first.preset!r} as"
             f" {first_path}"
         )
-    start, then = _ended(first_path), _ended(second_path)
+    start, then = first.ended, second.ended
     if start is None or then is None:
         raise ReportError(f"{second_path}: the two runs' dates cannot be read")
     try:
