@@ -73,9 +73,9 @@ def _runs(comparison):
 def _differences(comparison):
     named = _runs(comparison)
     envs = [dict(run.environment) for _, run in named]
-    labels = [k for k, _ in comparison.new.environment]
-    labels += [k for env in envs for k in env if k not in labels]
-    labels = list(dict.fromkeys(labels))
+    # NEW's labels in NEW's order, then any other run's
+    labels = dict.fromkeys([k for k, _ in comparison.new.environment])
+    labels.update(dict.fromkeys(k for env in envs for k in env))
     rows = [
         [k, *(env.get(k, DASH) for env in envs)]
         for k in labels
