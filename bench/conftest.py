@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bench import allocator, collector
-from bench.environment import describe, limit_blas_threads
+from bench.environment import describe_machine, describe_run, limit_blas_threads
 from bench.grid import (
     MIN_ROUND_TIME,
     WARMUP_ITERATIONS,
@@ -124,7 +124,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_benchmark_update_machine_info(config, machine_info):
-    machine_info["loopbench"] = describe()
+    # the machine and its libraries only: equal for two runs on one machine and
+    # venv, as pytest-benchmark's --benchmark-compare expects; the run's own state
+    # goes to the JSON's "loopbench" section below
+    machine_info["loopbench"] = describe_machine()
 
 
 def pytest_benchmark_update_json(config, benchmarks, output_json):
@@ -147,6 +150,8 @@ def pytest_benchmark_update_json(config, benchmarks, output_json):
         else None,
         "warmup_iterations": WARMUP_ITERATIONS,
         "min_round_time": MIN_ROUND_TIME,
+        # threads held, Numba's threading layer, the allocator state: this run's
+        "run_state": describe_run(),
     }
     only = config.getoption("pass_only")
     if only is not None:

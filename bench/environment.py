@@ -8,6 +8,7 @@ its name and compute capability are recorded too.
 """
 
 import importlib.metadata
+import json
 import os
 import platform
 import sys
@@ -86,17 +87,72 @@ def gpu_description():
     }
 
 
-def describe():
-    """Everything about this process that a timing depends on, JSON-serializable.
+def describe_machine():
+    """The machine and its libraries, JSON-serializable: pytest-benchmark's
+    ``machine_info["loopbench"]``.
 
+    Only what a run cannot change, in a stable order, so that two runs on the same
+    machine and venv record the same (pytest-benchmark's ``--benchmark-compare``
+    warns when ``machine_info`` differs). What a run did to the process (threads
+    held, the threading layer started, the allocator state) is ``describe_run``'s.
     A ``gpu`` entry (``gpu_description``) only where a GPU is usable, so that the
     records of runs without one keep their keys.
     """
-    info = _describe_cpu()
+    info = {
+        "cpu": cpu_name(),
+        "logical_cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "numba": numba.__version__,
+        "llvmlite": llvmlite.__version__,
+        "blas": [
+            {k: lib[k] for k in ("internal_api", "version", "architecture")}
+            for lib in _blas_libraries()
+        ],
+        "numba_num_threads": numba.config.NUMBA_NUM_THREADS,
+        "environ": {k: os.environ[k] for k in TIMING_ENVIRON if k in os.environ},
+        "peers": peers_description(),
+        "caches": cpu_caches(),
+    }
     gpu = gpu_description()
     if gpu is not None:
         info["gpu"] = gpu
     return info
+
+
+def describe_run():
+    """What this process's run set or started, JSON-serializable: the JSON's own
+    ``loopbench.run_state`` (``bench/conftest.py``).
+
+    The thread settings as held now (BLAS's per library, the peers'), Numba's
+    threading layer (started only once ``numba_parallel`` has run) and the
+    allocator state. The report reads these over ``describe_machine``'s record
+    (``bench.report.machine``).
+    """
+    setting = blas_threads_setting()
+    return {
+        "blas_threads_setting": "all" if setting is None else setting,
+        "blas": _blas_libraries(),
+        "numba_threading_layer": numba_threading_layer(),
+        "peers": {"threads": peer_threads()},
+        "allocator": allocator.describe(),
+    }
+
+
+def _blas_libraries():
+    """The BLAS libraries loaded, each with its threads as set now, in a stable
+    order (threadpoolctl lists them in the order they were loaded)."""
+    libs = [
+        {
+            "internal_api": lib.get("internal_api"),
+            "version": lib.get("version"),
+            "architecture": lib.get("architecture"),
+            "num_threads": lib.get("num_threads"),
+        }
+        for lib in threadpool_info()
+        if lib.get("user_api") == "blas"
+    ]
+    return sorted(libs, key=lambda lib: json.dumps(lib, sort_keys=True, default=str))
 
 
 CACHE_SYSFS = "/sys/devices/system/cpu/cpu0/cache"
@@ -156,31 +212,39 @@ def hold_thread_settings():
     return {"torch_threads": torch_eager.hold_threads()}
 
 
-def peers_description():
-    """Versions and thread settings of the peers (JAX, PyTorch, Cython), and why
-    any declared implementation is not registered here.
-
-    Reads the thread settings from the peers' modules where this process has
-    imported them (a benchmark session has); imports nothing.
+def peer_threads():
+    """The peers' thread settings, where this process has imported them (a
+    benchmark session has); imports nothing.
 
     Returns
     -------
     dict
-        ``{"versions": {package: version}, "threads": {impl: setting},
-        "cython_flags": str, "unavailable": {impl: reason}}``.
+        ``{impl: setting}`` for ``jax`` and ``torch``.
     """
     threads = {}
     if "kernels.jax_jit" in sys.modules:
         threads["jax"] = sys.modules["kernels.jax_jit"].XLA_THREADS
     if "kernels.torch_eager" in sys.modules:
         threads["torch"] = sys.modules["kernels.torch_eager"].TORCH_THREADS
+    return threads
+
+
+def peers_description():
+    """Versions of the peers (JAX, PyTorch, Cython), Cython's build, and why any
+    declared implementation is not registered here. Imports nothing.
+
+    Returns
+    -------
+    dict
+        ``{"versions": {package: version}, "cython_flags": str,
+        "unavailable": {impl: reason}}``.
+    """
     info = {
         "versions": {
             p: v
             for p in ("jax", "jaxlib", "torch", "Cython")
             if (v := _version(p)) is not None
         },
-        "threads": threads,
         "unavailable": unavailable(),
     }
     if "cython" in IMPLEMENTATIONS:
@@ -188,32 +252,3 @@ def peers_description():
 
         info["cython_flags"] = f"{c_compiler()} {' '.join(FLAGS)}"
     return info
-
-
-def _describe_cpu():
-    setting = blas_threads_setting()
-    return {
-        "cpu": cpu_name(),
-        "logical_cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "numba": numba.__version__,
-        "llvmlite": llvmlite.__version__,
-        "blas_threads_setting": "all" if setting is None else setting,
-        "blas": [
-            {
-                "internal_api": lib.get("internal_api"),
-                "version": lib.get("version"),
-                "architecture": lib.get("architecture"),
-                "num_threads": lib.get("num_threads"),
-            }
-            for lib in threadpool_info()
-            if lib.get("user_api") == "blas"
-        ],
-        "numba_num_threads": numba.config.NUMBA_NUM_THREADS,
-        "numba_threading_layer": numba_threading_layer(),
-        "environ": {k: os.environ[k] for k in TIMING_ENVIRON if k in os.environ},
-        "peers": peers_description(),
-        "allocator": allocator.describe(),
-        "caches": cpu_caches(),
-    }

@@ -20,7 +20,8 @@ import pyperf
 from bench import allocator, collector
 from bench.environment import (
     TIMING_ENVIRON,
-    describe,
+    describe_machine,
+    describe_run,
     hold_thread_settings,
     limit_blas_threads,
 )
@@ -63,14 +64,14 @@ def main():
     args.inherit_environ = sorted(inherited | set(TIMING_ENVIRON))
     limit_blas_threads()
     allocator.apply(args.malloc)  # in every worker: this runs again in each
-    env = describe()
+    env, state = describe_machine(), describe_run()
     runner.metadata.update(
         {
             "loopbench_impl": args.impl,
             "loopbench_preset": args.preset,
-            "loopbench_blas_threads": str(env["blas_threads_setting"]),
+            "loopbench_blas_threads": str(state["blas_threads_setting"]),
             "loopbench_numba_threads": str(env["numba_num_threads"]),
-            "loopbench_allocator": env["allocator"]["state"],
+            "loopbench_allocator": state["allocator"]["state"],
             "loopbench_gc": collector.STATE,
             "numpy_version": env["numpy"],
             "numba_version": env["numba"],

@@ -77,6 +77,23 @@ def _commit(info, code_changes=None):
     return f"{text} ({', '.join(details)})" if details else text
 
 
+def recorded_environment(data):
+    """loopbench's record of the machine (``machine_info.loopbench``) with the
+    run's own state (``loopbench.run_state``: threads held, threading layer,
+    allocator) read over it, a dict one level deep at a time; runs made before the
+    two were split kept both in ``machine_info``. See ``bench/environment.py``."""
+    machine = data.get("machine_info")
+    env = machine.get("loopbench") if isinstance(machine, dict) else None
+    env = dict(env) if isinstance(env, dict) else {}
+    meta = data.get("loopbench")
+    state = meta.get("run_state") if isinstance(meta, dict) else None
+    for key, value in (state if isinstance(state, dict) else {}).items():
+        if isinstance(value, dict) and isinstance(env.get(key), dict):
+            value = {**env[key], **value}
+        env[key] = value
+    return env
+
+
 def describe_environment(data):
     """What the run was measured on, as (label, value) rows, all from the JSON.
 
@@ -85,8 +102,7 @@ def describe_environment(data):
     """
     machine = data.get("machine_info")
     machine = machine if isinstance(machine, dict) else {}
-    env = machine.get("loopbench")
-    env = env if isinstance(env, dict) else {}
+    env = recorded_environment(data)
     cpu = machine.get("cpu")
     cpu = cpu if isinstance(cpu, dict) else {}
     cpus = env.get("logical_cpus") or cpu.get("count")
