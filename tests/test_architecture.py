@@ -165,3 +165,24 @@ def test_no_module_of_bench_is_too_long_to_read():
         for p in (ROOT / "bench").rglob("*.py")
     }
     assert {p: n for p, n in lengths.items() if n > MAX_LINES} == {}
+
+
+def test_no_test_module_imports_another():
+    # builders of run JSON live in tests/runs.py (not collected): a test module that
+    # imported another would run, or hide, that module's tests as its own
+    tests = {p.stem for p in (ROOT / "tests").glob("test_*.py")}
+    found = {}
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            hit = [n for n in names if n.split(".")[-1] in tests]
+            if hit:
+                found.setdefault(path.name, []).extend(hit)
+    assert found == {}

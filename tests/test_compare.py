@@ -21,60 +21,10 @@ What this module proves
 
 import json
 
-import numpy as np
 import pytest
+from runs import BLAS, SIZES, TIMES, run_json
 
 from bench.__main__ import main as bench_main
-
-SIZES = ((10, 1), (100, 10), (1_000, 100))
-TIMES = {"numpy": 20e-6, "numba": 2e-6, "python": 100e-6}
-
-
-def case_entry(impl, n, d, seconds, samples):
-    entry = {
-        "group": f"n={n} d={d} float64",
-        "name": f"test_step[{impl}-n{n}-d{d}]",
-        "extra_info": {
-            "impl": impl,
-            "reference": False,
-            "n_samples": n,
-            "n_features": d,
-            "dtype": "float64",
-            "itemsize": 8,
-        },
-        "stats": {"median": seconds},
-    }
-    if samples is not None:
-        entry["loopbench"] = {"pass_medians": list(samples)}
-    return entry
-
-
-BLAS = [
-    {"internal_api": "openblas", "version": v, "architecture": "Haswell"}
-    for v in ("0.3.30", "0.3.27")
-]
-
-
-def run_json(factors=None, seed=0, cpu="Test CPU", sizes=SIZES, passes=5, blas=BLAS):
-    """A run of every implementation of ``TIMES`` at ``sizes``, each time scaled by
-    ``factors[impl]``, with ``passes`` per-pass medians 2 % apart at most."""
-    factors = factors or {}
-    rng = np.random.default_rng(seed)
-    benchmarks = []
-    for impl, t in TIMES.items():
-        for n, d in sizes:
-            seconds = t * factors.get(impl, 1.0) * (1 + n * d / 1e5)
-            samples = None
-            if passes:
-                samples = seconds * (1 + rng.uniform(-0.01, 0.01, passes))
-                seconds = float(np.median(samples))
-            benchmarks.append(case_entry(impl, n, d, seconds, samples))
-    return {
-        "machine_info": {"loopbench": {"cpu": cpu, "numpy": "2.0.0", "blas": blas}},
-        "benchmarks": benchmarks,
-        "datetime": "2026-01-02T03:04:05+00:00",
-        "loopbench": {"preset": "quick", "passes": passes},
-    }
 
 
 def compare(capsys, *argv):

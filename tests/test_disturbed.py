@@ -15,7 +15,7 @@ What this module proves
 import json
 
 import pytest
-from test_report import bench_json, with_passes
+from runs import bench_json, run_with_bad_pass, with_passes
 
 from bench import retime
 from bench.report import model
@@ -46,20 +46,8 @@ def test_one_far_off_pass_is_found(samples, expected):
         assert found[1] == pytest.approx(expected[1], rel=0.02)
 
 
-def _run_with_bad_pass(cases_hit, bad_pass=1):
-    times = {("numpy", n, 10): 1e-3 * n for n in (10, 100, 1000, 10_000, 100_000)}
-    times.update({("numba", n, 10): 5e-4 * n for n in (10, 100, 1000, 10_000, 100_000)})
-    doc = with_passes(bench_json(times), spread=0.01)
-    hit = 0
-    for entry in doc["benchmarks"]:
-        if hit < cases_hit and "loopbench" in entry:
-            entry["loopbench"]["pass_medians"][bad_pass - 1] *= 3
-            hit += 1
-    return doc
-
-
 def test_a_pass_far_off_in_many_cases_is_disturbed():
-    run = model.parse_run(_run_with_bad_pass(6), "x.json")
+    run = model.parse_run(run_with_bad_pass(6), "x.json")
     found, judged = set_by_one_pass(run)
     assert judged == 10
     assert len(found) == 6
@@ -101,7 +89,7 @@ def _fake_pytest(monkeypatch, answers):
 
 def test_retiming_replaces_the_cases_and_records_them(tmp_path, monkeypatch):
     path = tmp_path / "bench.json"
-    path.write_text(json.dumps(_run_with_bad_pass(1)))
+    path.write_text(json.dumps(run_with_bad_pass(1)))
     fresh = with_passes(bench_json({("numpy", 10, 10): 1e-2}), spread=0.01)
     calls = _fake_pytest(monkeypatch, [fresh])
     assert retime.retime(path, ["--preset=quick"], tmp_path) == 1
@@ -127,7 +115,7 @@ def test_a_case_that_one_pass_still_sets_is_timed_again_in_another_round(
     tmp_path, monkeypatch
 ):
     path = tmp_path / "bench.json"
-    path.write_text(json.dumps(_run_with_bad_pass(1)))
+    path.write_text(json.dumps(run_with_bad_pass(1)))
     still_bad = with_passes(bench_json({("numpy", 10, 10): 1e-2}), spread=0.01)
     still_bad["benchmarks"][0]["loopbench"]["pass_medians"][4] *= 2
     good = with_passes(bench_json({("numpy", 10, 10): 1e-2}), spread=0.01)
@@ -147,7 +135,7 @@ def test_a_case_that_one_pass_still_sets_is_timed_again_in_another_round(
 
 def test_rounds_stop_at_the_limit_and_keep_the_last_timings(tmp_path, monkeypatch):
     path = tmp_path / "bench.json"
-    path.write_text(json.dumps(_run_with_bad_pass(1)))
+    path.write_text(json.dumps(run_with_bad_pass(1)))
     bad = with_passes(bench_json({("numpy", 10, 10): 1e-2}), spread=0.01)
     bad["benchmarks"][0]["loopbench"]["pass_medians"][2] *= 2
     calls = _fake_pytest(monkeypatch, [bad])
@@ -160,7 +148,7 @@ def test_rounds_stop_at_the_limit_and_keep_the_last_timings(tmp_path, monkeypatc
 
 def test_a_later_round_that_fails_keeps_the_rounds_before_it(tmp_path, monkeypatch):
     path = tmp_path / "bench.json"
-    path.write_text(json.dumps(_run_with_bad_pass(1)))
+    path.write_text(json.dumps(run_with_bad_pass(1)))
     still_bad = with_passes(bench_json({("numpy", 10, 10): 1e-2}), spread=0.01)
     still_bad["benchmarks"][0]["loopbench"]["pass_medians"][4] *= 2
     calls = _fake_pytest(monkeypatch, [still_bad, None])  # round 2 fails
@@ -176,7 +164,7 @@ def test_a_later_round_that_fails_keeps_the_rounds_before_it(tmp_path, monkeypat
 
 def test_a_case_the_rerun_did_not_time_is_not_asked_for_again(tmp_path, monkeypatch):
     path = tmp_path / "bench.json"
-    path.write_text(json.dumps(_run_with_bad_pass(1)))
+    path.write_text(json.dumps(run_with_bad_pass(1)))
     # completes, but times no case (all skipped)
     calls = _fake_pytest(monkeypatch, [{"benchmarks": []}])
     assert retime.retime(path, ["--preset=quick"], tmp_path) == 0

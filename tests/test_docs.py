@@ -31,7 +31,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_report import bench_json, with_passes
+from runs import bench_json, with_passes
 
 from bench.report import findings, headline, model
 from bench.report.costs import cost_model

@@ -28,8 +28,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_compare import SIZES, run_json
-from test_report import _pyperf_file
+from runs import SIZES, pyperf_file, run_json
 
 from bench import harness_check, test_gpu, test_reference, test_step
 from bench.grid import MIN_ROUND_TIME
@@ -114,7 +113,7 @@ def test_a_case_in_two_parts_or_two_presets_is_refused(tmp_path):
     full = _parts(tmp_path / "two", other)
     with pytest.raises(ReportError, match="preset 'full', not 'quick'"):
         harness_check.merge_runs([paths[0], full[1]])
-    pyperf = _pyperf_file(tmp_path / "numba.json")
+    pyperf = pyperf_file(tmp_path / "numba.json")
     with pytest.raises(ReportError, match=r"numba\.json: not pytest-benchmark"):
         harness_check.merge_runs([paths[0], pyperf])
 
@@ -133,7 +132,7 @@ def check(tmp_path):
     }
     for impl, factor in (("numpy", 1.2), ("numba", 1.0)):
         cases = [(n, d, medians[(impl, n)] * factor) for n, d in SIZES]
-        _pyperf_file(tmp_path / "pyperf" / f"{impl}.json", impl, cases)
+        pyperf_file(tmp_path / "pyperf" / f"{impl}.json", impl, cases)
     readme = tmp_path / "README.md"
     readme.write_text(
         "top\n" + "\n<-->\n".join(harness_check.HARNESS_MARKERS) + "\nend\n",
@@ -171,7 +170,7 @@ def test_a_case_off_run_a_that_run_b_agrees_with_is_the_machine(check):
         if b["extra_info"]["impl"] == "numba"
     }
     cases = [(n, d, medians[n]) for n, d in SIZES]  # pyperf with run B's numba
-    _pyperf_file(pyperf / "numba.json", "numba", cases)
+    pyperf_file(pyperf / "numba.json", "numba", cases)
     line = harness_check.finish(out, pyperf, readme)
     assert "0 of 6 cases within 10 %; of the other 6, 3 within 10 % of run B" in line
     assert "3 off both: numpy" in line
@@ -194,7 +193,7 @@ def _numba_pyperf(pyperf, factor):
         if b["extra_info"]["impl"] == "numba"
     }
     cases = [(n, d, medians[n] * factor) for n, d in SIZES]
-    _pyperf_file(pyperf / "numba.json", "numba", cases)
+    pyperf_file(pyperf / "numba.json", "numba", cases)
 
 
 def test_pyperf_between_run_a_and_run_b_is_the_machine(check):

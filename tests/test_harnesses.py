@@ -12,7 +12,7 @@ What this module proves
 """
 
 import pytest
-from test_report import bench_json, with_passes
+from runs import bench_json, with_passes
 
 from bench.report import model
 from bench.report.harnesses import (

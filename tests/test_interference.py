@@ -5,8 +5,7 @@ import re
 
 import numpy as np
 import pytest
-from test_disturbed import _run_with_bad_pass
-from test_report import pass_entry
+from runs import pass_entry, run_with_bad_pass
 
 from bench import interference
 from bench.passes import merge_passes
@@ -60,7 +59,7 @@ def test_the_merged_case_keeps_each_passs_steal():
 
 
 def test_a_case_one_pass_sets_shows_that_passs_steal():
-    doc = _run_with_bad_pass(6)
+    doc = run_with_bad_pass(6)
     for entry in doc["benchmarks"]:
         if "loopbench" in entry:
             entry["loopbench"]["pass_steal_s"] = [0.32, 0.0, 0.01, 0.0, 0.0]
@@ -73,7 +72,7 @@ def test_a_case_one_pass_sets_shows_that_passs_steal():
 
 
 def test_older_runs_without_steal_show_no_steal_column():
-    run = model.parse_run(_run_with_bad_pass(6), "x.json")
+    run = model.parse_run(run_with_bad_pass(6), "x.json")
     assert "steal" not in render_disturbed(run, 2)
 
 
@@ -101,7 +100,7 @@ def test_the_merged_case_keeps_each_passs_system_time():
 
 
 def test_a_case_one_pass_sets_shows_that_passs_system_time():
-    doc = _run_with_bad_pass(6)
+    doc = run_with_bad_pass(6)
     for entry in doc["benchmarks"]:
         if "loopbench" in entry:
             entry["loopbench"]["pass_steal_s"] = [0.0] * 5
@@ -120,7 +119,7 @@ def test_a_case_one_pass_sets_shows_that_passs_system_time():
 
 
 def test_a_system_time_list_that_does_not_match_the_passes_is_dropped():
-    doc = _run_with_bad_pass(6)
+    doc = run_with_bad_pass(6)
     for entry in doc["benchmarks"]:
         if "loopbench" in entry:
             entry["loopbench"]["pass_system_s"] = [0.01, 0.02]

@@ -17,7 +17,7 @@ What this module proves
 """
 
 import pytest
-from test_compare import SIZES, run_json
+from runs import SIZES, run_json
 
 from bench.__main__ import main as bench_main
 from bench.report.order_check import AGREES, ORDER, PROCESSES, reading

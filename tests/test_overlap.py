@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
-from test_report import bench_json, tables
+from runs import bench_json, tables
 
 from bench import overlap
 from bench.data import make_problem

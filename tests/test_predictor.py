@@ -20,7 +20,7 @@ import json
 
 import numpy as np
 import pytest
-from test_report import bench_json, with_passes
+from runs import bench_json, with_passes
 
 from bench import __main__ as cli
 from bench.report import crossovers, model

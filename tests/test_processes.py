@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_report import pass_entry
+from runs import pass_entry
 
 from bench import processes
 

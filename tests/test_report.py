@@ -4,15 +4,23 @@ Every test builds its own small pytest-benchmark JSON with ``bench_json``, with
 times chosen so that the expected numbers are known exactly.
 """
 
-import csv
-import io
 import json
 import os
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
+from runs import (
+    DS,
+    MACHINE,
+    NS,
+    bench_json,
+    linear_times,
+    pyperf_file,
+    read_csv,
+    tables,
+    with_passes,
+)
 
 import bench.run
 from bench.__main__ import main as bench_main
@@ -47,107 +55,6 @@ REFERENCE_FILES = (
     common.PYPERF_CSV,
 )
 
-MACHINE = {
-    "node": "box",
-    "python_implementation": "CPython",
-    "python_version": "3.11.7",
-    "system": "Linux",
-    "release": "6.1.0",
-    "cpu": {"brand_raw": "Test CPU 9000", "count": 4},
-    "loopbench": {
-        "cpu": "Test CPU 9000",
-        "logical_cpus": 4,
-        "python": "3.11.7",
-        "numpy": "2.0.0",
-        "numba": "0.60.0",
-        "llvmlite": "0.43.0",
-        "blas_threads_setting": 1,
-        "blas": [
-            {
-                "internal_api": "openblas",
-                "version": "0.3.27",
-                "architecture": "Haswell",
-                "num_threads": 1,
-            }
-        ],
-        "numba_num_threads": 4,
-        "numba_threading_layer": "omp",
-        "environ": {"OPENBLAS_CORETYPE": "Haswell"},
-    },
-}
-NS = (10, 100, 1_000, 10_000)
-DS = (1, 10, 100)
-
-
-def step_entry(impl, n, d, seconds, dtype="float64", preset="quick"):
-    """One benchmark as ``bench/test_step.py`` / ``test_reference.py`` record it."""
-    itemsize = {"float64": 8, "float32": 4}[dtype]
-    return {
-        "group": f"n={n} d={d} {dtype}",
-        "name": f"test_step[{impl}-n{n}-d{d}]",
-        "extra_info": {
-            "impl": impl,
-            "reference": impl in common.KNOWN_REFERENCES,
-            "n_samples": n,
-            "n_features": d,
-            "dtype": dtype,
-            "itemsize": itemsize,
-            "preset": preset,
-            "blas_threads": 1,
-            "numba_threads": 4,
-        },
-        "stats": {"median": seconds, "iqr": 0.0, "min": seconds, "rounds": 10},
-    }
-
-
-def compile_entry(impl, mode, seconds):
-    """One benchmark as ``bench/test_compile.py`` records it."""
-    return {
-        "group": "numba first call in a new process",
-        "name": f"test_numba_first_call[{impl}-{mode}]",
-        "extra_info": {"impl": impl, "mode": mode, "n_samples": 20, "n_features": 3},
-        "stats": {"median": seconds, "iqr": 0.0, "min": seconds, "rounds": 3},
-    }
-
-
-def bench_json(times, *, compile_times=None, machine_info=MACHINE, preset="quick"):
-    """A pytest-benchmark JSON document.
-
-    Parameters
-    ----------
-    times : dict
-        ``(impl, n, d) -> seconds`` or ``(impl, n, d, dtype) -> seconds``;
-        ``sklearn`` and ``x_sum`` become reference rows.
-    compile_times : dict, optional
-        ``(impl, mode) -> seconds``, mode in import, cold, cached.
-    """
-    benchmarks = [
-        step_entry(*key[:3], seconds, *key[3:], preset=preset)
-        for key, seconds in times.items()
-    ]
-    benchmarks += [
-        compile_entry(impl, mode, s)
-        for (impl, mode), s in (compile_times or {}).items()
-    ]
-    return {
-        "machine_info": machine_info,
-        "commit_info": {"id": "0123456789abcdef", "branch": "main", "dirty": False},
-        "benchmarks": benchmarks,
-        "datetime": "2026-01-02T03:04:05.678+00:00",
-        "version": "5.1.0",
-        "loopbench": {"preset": preset},
-    }
-
-
-def linear_times(models, ns=NS, ds=DS):
-    """``{(impl, n, d): t0 + c * n * d}`` for ``models = {impl: (t0, c)}``."""
-    return {
-        (impl, n, d): t0 + c * n * d
-        for impl, (t0, c) in models.items()
-        for n in ns
-        for d in ds
-    }
-
 
 @pytest.fixture
 def write(tmp_path):
@@ -160,20 +67,6 @@ def write(tmp_path):
         return path
 
     return _write
-
-
-def tables(tmp_path, document, **kwargs):
-    """Write ``document`` and report on it without plots; the output folder."""
-    src = tmp_path / "in" / "bench.json"
-    src.parent.mkdir(parents=True, exist_ok=True)
-    src.write_text(json.dumps(document), encoding="utf-8")
-    out = tmp_path / "out"
-    make_report(src, out, plots=False, **kwargs)
-    return out
-
-
-def read_csv(path):
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
 
 
 KNOWN = {
@@ -411,27 +304,6 @@ def test_compile_rows(tmp_path):
 # ------------------------------------------------------------------------ errors
 
 
-def _pyperf_file(path, impl="numba", cases=((10, 1, 2e-6),)):
-    import pyperf
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    benches = []
-    for n, d, seconds in cases:
-        meta = {"name": f"step n={n} d={d} float64", "loops": 8, "unit": "second"}
-        meta["loopbench_impl"] = impl
-        runs = [
-            pyperf.Run(
-                [seconds * f for f in (0.9, 1.0, 1.1)],
-                metadata=meta,
-                collect_metadata=False,
-            )
-            for _ in range(2)
-        ]
-        benches.append(pyperf.Benchmark(runs))
-    pyperf.BenchmarkSuite(benches).dump(str(path), replace=True)
-    return path
-
-
 def _bad_inputs(tmp_path):
     good = json.dumps(bench_json(KNOWN))
     only_compile = bench_json({}, compile_times={("numba", False): 0.2})
@@ -451,7 +323,7 @@ def _bad_inputs(tmp_path):
         path.write_text(text, encoding="utf-8")
         paths[name] = (path, message)
     paths["missing"] = (tmp_path / "nowhere.json", "no such file")
-    paths["pyperf"] = (_pyperf_file(tmp_path / "numba.json"), "looks like pyperf")
+    paths["pyperf"] = (pyperf_file(tmp_path / "numba.json"), "looks like pyperf")
     return paths
 
 
@@ -598,7 +470,7 @@ def test_readme_without_markers_is_an_error(tmp_path, write):
 def test_default_input_is_the_newest_benchmark_json(tmp_path, write, monkeypatch):
     old = write(bench_json(KNOWN), "results/quick/bench.json")
     new = write(bench_json(KNOWN, preset="full"), "results/full/bench.json")
-    pyperf_json = _pyperf_file(tmp_path / "results" / "pyperf" / "numba.json")
+    pyperf_json = pyperf_file(tmp_path / "results" / "pyperf" / "numba.json")
     hidden = write(bench_json(KNOWN), "results/full/.bench-x.json")
     for age, path in enumerate([pyperf_json, hidden, new, old]):
         os.utime(path, (1e9 - age * 100, 1e9 - age * 100))
@@ -613,8 +485,8 @@ def test_default_input_is_the_newest_benchmark_json(tmp_path, write, monkeypatch
 def test_pyperf_section(tmp_path, write, capsys):
     folder = tmp_path / "pyperf"
     folder.mkdir()
-    _pyperf_file(folder / "numba.json", "numba", [(10, 1, 2e-6), (100, 1, 4e-6)])
-    _pyperf_file(folder / "numpy.json", "numpy", [(10, 1, 20e-6), (100, 1, 20e-6)])
+    pyperf_file(folder / "numba.json", "numba", [(10, 1, 2e-6), (100, 1, 4e-6)])
+    pyperf_file(folder / "numpy.json", "numpy", [(10, 1, 20e-6), (100, 1, 20e-6)])
     path = write(bench_json(KNOWN))
     argv = ["report", "--input", str(path), "--pyperf", str(folder), "--no-plots"]
     assert bench_main(argv) == 0
@@ -810,44 +682,6 @@ def test_a_negative_allocation_is_refused(tmp_path, write):
 
 
 # -------------------------------------------------------------------- intervals
-
-
-def pass_entry(pass_no, data, **extra_info):
-    """pytest-benchmark's entry of numba at 10 x 1 in one pass, with its raw
-    rounds ``data`` (seconds), as a pass writes it before ``merge_passes``."""
-    name = f"numba-n10-d1-pass{pass_no}"
-    return {
-        "name": f"test_step[{name}]",
-        "fullname": f"bench/test_step.py::test_step[{name}]",
-        "param": name,
-        "extra_info": {
-            "impl": "numba",
-            "dtype": "float64",
-            "n_samples": 10,
-            "n_features": 1,
-            "pass": pass_no,
-            **extra_info,
-        },
-        "stats": {
-            "median": float(np.median(data)),
-            "data": list(data),
-            "iterations": 1,
-        },
-    }
-
-
-def with_passes(document, spread=0.01, passes=5, seed=0):
-    """``document`` with per-pass medians around each step's median, as
-    ``python -m bench run`` keeps them (``bench/passes.py``)."""
-    rng = np.random.default_rng(seed)
-    for entry in document["benchmarks"]:
-        if "dtype" in entry["extra_info"]:
-            median = entry["stats"]["median"]
-            noise = rng.uniform(-spread, spread, passes)
-            noise -= np.median(noise)  # the passes' median is the case's median
-            entry["loopbench"] = {"pass_medians": list(median * (1 + noise))}
-    document["loopbench"]["passes"] = passes
-    return document
 
 
 def test_speedups_carry_intervals_and_ties(tmp_path):

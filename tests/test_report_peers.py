@@ -26,14 +26,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_report import (
-    bench_json,
-    compile_entry,
-    read_csv,
-    step_entry,
-    tables,
-    with_passes,
-)
+from runs import bench_json, compile_entry, read_csv, step_entry, tables, with_passes
 
 import kernels
 from bench.report import (

@@ -17,7 +17,7 @@ What this module proves
 import json
 
 import pytest
-from test_compare import run_json
+from runs import run_json
 
 from bench.__main__ import main as bench_main
 from bench.report.rerun_check import RERUN_MARKERS

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_report import bench_json, with_passes
+from runs import bench_json, with_passes
 
 from bench import __main__ as cli
 from bench.grid import PRESETS, cases, custom_preset, parse_size
