@@ -1,15 +1,18 @@
-"""Execute ``lesson.md`` in a fresh kernel and write it, with outputs, as HTML and
-as an executed notebook.
+"""Execute the lesson notebooks in a fresh kernel each and write them, with
+outputs, as HTML and as executed notebooks.
 
-    python -m lesson [--small] [--out results/lesson/lesson.html]
-                     [--ipynb lesson/lesson.ipynb | --no-ipynb]
+    python -m lesson [NAME ...] [--all] [--small] [--out PATH]
+                     [--ipynb PATH | --no-ipynb]
 
-At the lesson's sizes it writes the HTML page and ``lesson/lesson.ipynb``, the
-executed notebook that is committed beside its Jupytext source, so that it renders
-with its numbers and plots where the code is hosted. ``--small`` (the tiny sizes of
-the test) writes the notebook only where ``--ipynb`` says, never over the committed
-one by default. The notebook's first cell says when, at which commit, at which
-sizes and on which machine it was executed.
+``NAME`` is a notebook of ``lesson/`` without ``.md`` (``lesson``, the core, by
+default; ``--all`` runs every one in ``NOTEBOOKS``). Each writes
+``results/lesson/NAME.html`` (``--out``: that file for one notebook, else a
+folder) and ``lesson/NAME.ipynb``, the executed notebook that is committed beside
+its Jupytext source, so that it renders with its numbers and plots where the code
+is hosted. ``--small`` (the tiny sizes of the test) writes the notebook only where
+``--ipynb`` says, never over the committed one by default. The notebook's first
+cell says when, at which commit, at which sizes and on which machine it was
+executed, and how long it ran.
 
 The kernel is this interpreter's own (``ipykernel``'s built-in ``python3`` spec,
 which runs ``sys.executable``), not whatever kernel named ``python3`` a Jupyter
@@ -39,17 +42,33 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
 from bench.environment import cpu_name
-from bench.report.files import write_atomic
+from lesson.helpers import SMALL_ENV
 
-NOTEBOOK = Path(__file__).resolve().parent / "lesson.md"
-ROOT = NOTEBOOK.parents[1]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+# The notebooks, core first; each runs on its own
+NOTEBOOKS = (
+    "lesson",  # the core: the loops, NumPy, numba and numba_simd, <= 2 minutes
+    "compile",  # the first call, and the calls that repay it
+    "memory",  # the temporaries
+    "vector_units",  # from numba to numba_simd
+    "threads",  # numba_parallel, and the memory the threads share
+    "xla_inductor",  # what JAX's and PyTorch's compilers make of the NumPy step
+    "seed",  # the seed notebook's helpers and its two bugs
+    "exercises",  # exercises, solutions apart
+    "solutions",
+)
+NOTEBOOK = HERE / "lesson.md"  # the core
 DEFAULT_HTML = ROOT / "results" / "lesson" / "lesson.html"
-# The executed notebook, committed beside lesson.md (written at the lesson's sizes)
+# The executed core, committed beside lesson.md (written at the lesson's sizes)
 DEFAULT_IPYNB = NOTEBOOK.with_suffix(".ipynb")
-# The notebook reads this to choose its sizes: "1" runs it in seconds (the test).
-SMALL_ENV = "LOOPBENCH_LESSON_SMALL"
 # Seconds any one cell may take; the longest times whole new processes.
 CELL_TIMEOUT = 600
+
+
+def source(name):
+    """The Jupytext source of the notebook ``name``."""
+    return HERE / f"{name}.md"
 
 
 def own_kernel():
@@ -83,20 +102,27 @@ def commit(root=ROOT):
     return f"{head} (with uncommitted changes)" if status else head
 
 
-def stamp(small=False, now=None):
+def stamp(small=False, now=None, seconds=None):
     """The notebook's first cell: when, at which commit, at which sizes and on which
-    machine it is executed (Markdown)."""
+    machine it is executed, and (``seconds``, once known) how long it ran
+    (Markdown)."""
     now = now or datetime.datetime.now(datetime.UTC)
     versions = ", ".join(
         f"{name} {importlib.metadata.version(name)}" for name in ("numpy", "numba")
     )
     sizes = "the tiny sizes of the test run" if small else "the lesson's sizes"
+    took = (
+        "It is being executed."
+        if seconds is None
+        else f"It ran in **{seconds:.0f} s**, from the kernel's start to the last cell."
+    )
     return (
         f"> **Executed** by `python -m lesson` on {now:%Y-%m-%d %H:%M} UTC, at commit"
         f" `{commit()}`, at {sizes}, on {cpu_name()} ({os.cpu_count()} logical"
-        f" CPUs), Python {platform.python_version()}, {versions}. Every number and"
-        " plot below was measured then, on that machine; the setup cell prints the"
-        " rest. `make lesson` executes it on yours."
+        f" CPUs), Python {platform.python_version()}, {versions}. {took} Every"
+        " number and plot below was measured then, on that machine, unless it is"
+        " named as the committed reference run's. `make lesson` executes it on"
+        " yours."
     )
 
 
@@ -115,6 +141,8 @@ def execute(small=False, notebook=NOTEBOOK, timeout=CELL_TIMEOUT):
     Returns
     -------
     nbformat.NotebookNode
+        Its first cell is the stamp, with the run's time in seconds; the same
+        number is in ``nb.metadata.loopbench.seconds``.
 
     Raises
     ------
@@ -122,7 +150,8 @@ def execute(small=False, notebook=NOTEBOOK, timeout=CELL_TIMEOUT):
         A cell raised; the message holds the cell and its traceback.
     """
     nb = jupytext.read(notebook)
-    nb.cells.insert(0, nbformat.v4.new_markdown_cell(stamp(small)))
+    now = datetime.datetime.now(datetime.UTC)
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(stamp(small, now)))
     for i, cell in enumerate(nb.cells):  # the same ids at every run: small diffs
         cell.id = f"cell-{i:03d}"
     env = {**os.environ, SMALL_ENV: "1" if small else "0"}
@@ -133,8 +162,12 @@ def execute(small=False, notebook=NOTEBOOK, timeout=CELL_TIMEOUT):
         record_timing=False,  # no clock readings in the cells' metadata
         resources={"metadata": {"path": str(ROOT)}},
     )
+    start = time.perf_counter()
     # a kernel manager passed in is not the client's to shut down unless told to
     client.execute(env=env, cleanup_kc=True)
+    seconds = time.perf_counter() - start
+    nb.cells[0].source = stamp(small, now, seconds)
+    nb.metadata["loopbench"] = {"seconds": round(seconds, 1), "small": small}
     return nb
 
 
@@ -146,49 +179,84 @@ def to_html(nb):
     return body
 
 
-def notebook_path(small, ipynb=None, no_ipynb=False):
-    """Where ``python -m lesson`` writes the executed notebook, or None.
+def notebook_path(small, ipynb=None, no_ipynb=False, name="lesson"):
+    """Where ``python -m lesson`` writes the executed notebook ``name``, or None.
 
-    ``ipynb`` when given; otherwise ``DEFAULT_IPYNB`` at the lesson's sizes, and
-    nothing with ``small`` (a test run never replaces the committed notebook) or
-    ``no_ipynb``.
+    ``ipynb`` when given; otherwise ``lesson/NAME.ipynb`` at the lesson's sizes,
+    and nothing with ``small`` (a test run never replaces the committed notebook)
+    or ``no_ipynb``.
     """
     if ipynb is not None:
         return Path(ipynb)
-    return None if small or no_ipynb else DEFAULT_IPYNB
+    return None if small or no_ipynb else source(name).with_suffix(".ipynb")
+
+
+def html_path(name, out, several):
+    """Where the HTML page of ``name`` goes: ``out`` itself for one notebook whose
+    ``out`` ends in ``.html``, else ``out/NAME.html``."""
+    if out is None:
+        return DEFAULT_HTML.parent / f"{name}.html"
+    if not several and out.suffix == ".html":
+        return out
+    return out / f"{name}.html"
+
+
+def write_atomic(path, text):
+    """Write ``text`` to ``path`` through a temporary file in the same folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m lesson", description=__doc__)
     parser.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help=f"notebooks to run, of {', '.join(NOTEBOOKS)} (default: lesson)",
+    )
+    parser.add_argument("--all", action="store_true", help="run every notebook")
+    parser.add_argument(
         "--small", action="store_true", help="tiny sizes: seconds, not minutes"
     )
-    parser.add_argument("--out", type=Path, default=DEFAULT_HTML, help="HTML file")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="HTML file (one notebook) or folder (default: results/lesson/)",
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--ipynb",
         type=Path,
         default=None,
-        help=f"executed notebook (default: {DEFAULT_IPYNB.relative_to(ROOT)} at the"
+        help="executed notebook, one NAME only (default: lesson/NAME.ipynb at the"
         " lesson's sizes, none with --small)",
     )
     where.add_argument(
-        "--no-ipynb", action="store_true", help="write the HTML page only"
+        "--no-ipynb", action="store_true", help="write the HTML pages only"
     )
     args = parser.parse_args(argv)
-    ipynb = notebook_path(args.small, args.ipynb, args.no_ipynb)
-    start = time.perf_counter()
-    print(f"executing {NOTEBOOK.relative_to(ROOT)} ...", flush=True)
-    nb = execute(small=args.small)
-    outputs = [(args.out, to_html(nb))]
-    if ipynb is not None:
-        nb.metadata.pop("jupytext", None)  # a notebook of its own, not a pairing
-        outputs.append((ipynb, nbformat.writes(nb) + "\n"))
-    for path, text in outputs:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text)
-    took = time.perf_counter() - start
-    print(f"wrote {', '.join(str(path) for path, _ in outputs)} ({took:.0f} s)")
+    names = list(NOTEBOOKS) if args.all else args.names or ["lesson"]
+    unknown = [name for name in names if name not in NOTEBOOKS]
+    if unknown:
+        parser.error(f"no such notebook: {', '.join(unknown)}")
+    if args.ipynb is not None and len(names) > 1:
+        parser.error("--ipynb names one notebook's file: give one NAME")
+    for name in names:
+        ipynb = notebook_path(args.small, args.ipynb, args.no_ipynb, name)
+        print(f"executing {source(name).relative_to(ROOT)} ...", flush=True)
+        nb = execute(small=args.small, notebook=source(name))
+        outputs = [(html_path(name, args.out, len(names) > 1), to_html(nb))]
+        if ipynb is not None:
+            nb.metadata.pop("jupytext", None)  # a notebook of its own, not a pairing
+            outputs.append((ipynb, nbformat.writes(nb) + "\n"))
+        for path, text in outputs:
+            write_atomic(path, text)
+        seconds = nb.metadata["loopbench"]["seconds"]
+        print(f"wrote {', '.join(str(path) for path, _ in outputs)} ({seconds:.0f} s)")
     return 0
 
 
