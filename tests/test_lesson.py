@@ -1,24 +1,33 @@
-"""The lesson notebook runs, every cell, at its small sizes.
+"""Every lesson notebook runs, every cell: the core at its class size, the deeper
+ones at their small sizes.
 
 What this module proves
 -----------------------
-- ``lesson/lesson.md`` executes from the first cell to the last in a fresh kernel
-  of this interpreter (``lesson.run.execute``, as ``make lesson`` runs it) with
-  ``LOOPBENCH_LESSON_SMALL=1``: no cell raises, so its exercises' checks (asserts)
-  and the agreement check of the reader's step pass.
-- The notebook's measurements reached its output: each of its sections printed
-  something measured "on this machine", and the report's tables were rendered.
+- ``lesson/lesson.md``, the core, executes from the first cell to the last in a
+  fresh kernel of this interpreter (``lesson.run.execute``, as ``make lesson``
+  runs it) at the sizes a class runs it at (``LOOPBENCH_LESSON_SMALL=0``), and
+  states its answers in sentences built from what it measured: the seed's
+  per-sample loop timed, the loop against NumPy, the compiled loops against
+  NumPy, their first calls, the committed reference run named as such; its first
+  cell says how long it ran.
+- Every deeper notebook (``lesson.run.NOTEBOOKS``) executes at its small sizes
+  (``LOOPBENCH_LESSON_SMALL=1``: seconds; their numbers then mean little): no
+  cell raises, so the solutions' checks (asserts) and the agreement check of the
+  reader's step pass, and the exercises' stubs are reported as not solved.
 - The section on compiled vectorization read the compilers' output where JAX and
-  PyTorch are installed (XLA's step holds two dots over ``X``; Inductor's code was
-  captured and its passes over ``X`` counted), and said why it skipped each where
-  they are not.
+  PyTorch are installed (XLA's step holds two dots over ``X``; Inductor's passes
+  over ``X`` counted), held PyTorch on the benchmarks' thread setting, and said
+  why it skipped each peer that cannot run here.
 
-Timings themselves are not checked: at the small sizes they mean little, and
-timing belongs to the benchmarks.
+Timings themselves are not checked: timing belongs to the benchmarks. Each
+notebook is executed once.
 """
 
+import pytest
+
 import kernels
-from lesson.run import execute
+from kernels._threads import threads_setting
+from lesson.run import NOTEBOOKS, execute, source
 
 
 def _text(cell):
@@ -33,22 +42,66 @@ def _text(cell):
     return "".join(parts)
 
 
-def test_the_lesson_runs_at_small_sizes():
-    nb = execute(small=True)  # raises CellExecutionError, with the cell, on failure
+def _run(name, small):
+    """Execute one notebook; its code cells' output as one text."""
+    nb = execute(small=small, notebook=source(name))  # raises, with the cell
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert code, "the notebook has no code cells"
-    assert all(c.get("execution_count") for c in code), "a code cell did not run"
-    printed = "\n".join(_text(c) for c in code)
-    assert "sizes: small (test run)" in printed
-    assert printed.count("on this machine") >= 10
+    assert code, f"{name} has no code cells"
+    assert all(c.get("execution_count") for c in code), f"a cell of {name} did not run"
+    assert "It ran in" in nb.cells[0].source  # the stamp, with the run's time
+    return "\n".join(_text(c) for c in code)
+
+
+def test_the_core_lesson_runs_at_class_size():
+    printed = _run("lesson", small=False)
+    assert printed.count("on this machine") >= 12
+    assert "the seed's loop takes" in printed  # numpy_per_sample, timed
+    assert "the Python loop costs" in printed
+    assert "one NumPy call on one number costs" in printed
+    assert "against python:" in printed
+    assert "numba's first call took" in printed
+    assert "numba_simd's first call took" in printed
+    assert "numba_simd is" in printed
+    assert "in the committed reference run" in printed
+    for kernel in ("numpy_per_sample", "python_loop", "numpy_vectorized"):
+        assert f"kernels/{kernel}.py" in printed  # its code shown inline
+    assert "kernels/numba_loop.py" in printed
+    assert "kernels/numba_simd.py" in printed
+
+
+# What each deeper notebook must have printed (its own findings, or its checks)
+EXPECTED = {
+    "compile": ["first call compiles for", "steps, loading the cache after"],
+    "memory": ["NumPy's step holds", "glibc's default state"],
+    "vector_units": ["numba_simd is", "the overlap is"],
+    "threads": ["Numba threads", "threads made the step"],
+    "xla_inductor": ["÷ numba_simd"],
+    "seed": ["the seed's tests pass", "the seed's sigmoid overflows"],
+    "exercises": ["my_step: not solved yet"],
+    "solutions": [
+        "my_step agrees with",
+        "crossover passes its",
+        "calls_to_repay passes its",
+        "on this machine the lines cross",
+    ],
+}
+
+
+@pytest.mark.parametrize("name", [n for n in NOTEBOOKS if n != "lesson"])
+def test_a_deeper_notebook_runs_at_small_sizes(name):
+    printed = _run(name, small=True)
+    for text in EXPECTED[name]:
+        assert text in printed, f"{name} did not print {text!r}"
+    if name != "xla_inductor":
+        return
     available = kernels.IMPLEMENTATIONS
     if "jax" in available:
-        assert "XLA's step holds 2 dot operations, 2 of them reading X" in printed
+        assert "holds 2 dot operations, 2 of them reading X" in printed
     else:
         assert "skipped: jax cannot run here" in printed
     if "torch_compile" in available:
         assert "passes over X per step" in printed
     else:
         assert "skipped: torch_compile cannot run here" in printed
-    assert "my_step agrees with every implementation" in printed
-    assert "### Time per step" in printed  # the report's own renderer
+    if "torch" in available and threads_setting() is not None:
+        assert f"PyTorch ran on {threads_setting()} thread(s)" in printed
