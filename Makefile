@@ -8,7 +8,8 @@ CUDA_STAMP := $(VENV)/.installed-cuda
 # the lesson extra (nbconvert for the HTML page), on top of the test install
 LESSON_STAMP := $(VENV)/.installed-lesson
 
-.PHONY: venv torch order-check rerun-check test bench bench-full bench-gpu bench-pyperf readme lesson clean
+.PHONY: venv torch test bench bench-full bench-gpu bench-pyperf readme lesson clean \
+	order-check rerun-check harness-check gaps instructions studies
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,78 +63,36 @@ $(CUDA_STAMP): $(STAMP)
 
 # The quick grid under pyperf, one JSON per implementation -> results/pyperf/, and
 # the steps that allocate per call in glibc's default state too ->
-# results/pyperf-default/. Taken in turn with pytest-benchmark, one implementation
-# at a time (run A, pyperf, pyperf in the default state, run B), so that the
-# machine's drift over minutes does not pass for a difference between the harnesses
-# -> results/harness-check/ (pytest-a.json, pytest-b.json, compare.md) and the
-# README's line between its markers (python -m bench harness-check).
+# results/pyperf-default/ ("what the temporaries cost" in pyperf.md)
 bench-pyperf: $(STAMP)
-	$(PY) -m bench harness-check --preset quick --readme README.md
+	$(PY) -m bench pyperf --preset quick --fast
+	$(PY) -m bench pyperf --preset quick --fast --impl numpy jax torch --malloc default
 	$(PY) -m pyperf compare_to results/pyperf/numpy.json results/pyperf/numba.json --table
 
-# Order check: a few cases timed alone, each pass in a fresh process of its own,
-# against the same cases inside the quick grid -> results/order-check/. The
-# machine's speed drifts over the half hour a check takes, so the grid is timed
-# between the two runs of the cases alone: fresh 1 (results/order-check/bench.json),
-# then the quick grid (grid.json, its time stamp kept), then fresh 2
-# (fresh-2/bench.json); a drift then puts the grid between them, not outside. With
-# the allocator and collector states fixed (bench/allocator.py, bench/collector.py)
-# the grid should agree with them within 10 %. python -m bench compare sets fresh 1
-# against the grid (compare.md); python -m bench order-check reads both against it
-# -> order.md and the README's line between its markers: a case whose fresh runs
-# differ among themselves as much as from the grid is not moved by the order.
-ORDER_SIZES := --size 100000x1 --size 100000x10 --size 10000x100
-# The runs go to a folder of their own first, and replace results/order-check/ only
-# once all three are done and the check accepts them: a run that fails, or runs
-# the check refuses, leave the committed check whole.
-ORDER_NEW := results/order-check.new
-order-check: $(STAMP)
-	rm -rf $(ORDER_NEW)
-	$(PY) -m bench run $(ORDER_SIZES) --out $(ORDER_NEW) -- -k "not test_first_call"
-	$(PY) -m bench run --preset quick --out $(ORDER_NEW)/grid
-	cp -p $(ORDER_NEW)/grid/bench.json $(ORDER_NEW)/grid.json
-	rm -r $(ORDER_NEW)/grid
-	$(PY) -m bench run $(ORDER_SIZES) --out $(ORDER_NEW)/fresh-2 -- -k "not test_first_call"
-	find $(ORDER_NEW)/fresh-2 -type f ! -name bench.json -delete
-	$(PY) -m bench order-check $(ORDER_NEW)/grid.json $(ORDER_NEW)/bench.json \
-		$(ORDER_NEW)/fresh-2/bench.json > /dev/null
-	rm -rf results/order-check
-	mv $(ORDER_NEW) results/order-check
-	$(PY) -m bench compare results/order-check/grid.json results/order-check/bench.json \
-		--out results/order-check/compare.md
-	$(PY) -m bench order-check results/order-check/grid.json results/order-check/bench.json \
-		results/order-check/fresh-2/bench.json \
-		--out results/order-check/order.md --readme README.md
+# The lab (lab/): studies of the timing method, each writing its results/ folder
+# and its line in docs/timing.md. python -m lab --help says what each one does.
+#   order-check: a few cases alone in fresh processes, before and after the quick
+#     grid, against the same cases in it -> results/order-check/
+#   rerun-check: the quick grid twice more right after make bench -> results/rerun-check/
+#   harness-check: pytest-benchmark, pyperf (-> results/pyperf*/) and pytest-benchmark
+#     again, in turn per implementation -> results/harness-check/
+#   gaps, instructions: the machine's gaps; instructions per cache line (callgrind)
+#   studies: the overlap, model-error and disturbed-pass studies of the reference
+#     run -> results/lab/studies.md
+order-check rerun-check harness-check: $(STAMP)
+	$(PY) -m lab $@ --readme docs/timing.md
 
-# Rerun check: the quick grid twice more, right after make bench, set against it ->
-# results/rerun-check/ (first.json: make bench's run, its time stamp kept;
-# bench.json: the second; third.json: the third; compare.md) and the README's line
-# between its markers. Nothing changed between the runs but the minutes: what
-# compare flags is the machine, with two runs (the second against the first) and
-# with three (against the first and the third: compare --base-again), the
-# python -m bench rerun-check figures. Staged as the order check's runs are.
-RERUN_NEW := results/rerun-check.new
-rerun-check: $(STAMP)
-	@test -f results/quick/bench.json || { echo "rerun-check: run make bench first"; exit 1; }
-	rm -rf $(RERUN_NEW)
-	$(PY) -m bench run --preset quick --out $(RERUN_NEW)
-	find $(RERUN_NEW) -type f ! -name bench.json -delete
-	$(PY) -m bench run --preset quick --out $(RERUN_NEW)/third
-	cp -p $(RERUN_NEW)/third/bench.json $(RERUN_NEW)/third.json
-	rm -r $(RERUN_NEW)/third
-	cp -p results/quick/bench.json $(RERUN_NEW)/first.json
-	$(PY) -m bench rerun-check $(RERUN_NEW)/first.json $(RERUN_NEW)/bench.json \
-		$(RERUN_NEW)/third.json > /dev/null
-	rm -rf results/rerun-check
-	mv $(RERUN_NEW) results/rerun-check
-	$(PY) -m bench rerun-check results/rerun-check/first.json results/rerun-check/bench.json \
-		results/rerun-check/third.json --out results/rerun-check/compare.md --readme README.md
+gaps instructions: $(STAMP)
+	$(PY) -m lab $@
+
+studies: $(STAMP)
+	$(PY) -m lab studies --input results/full/bench.json --out results/lab
 
 # Regenerate results/full's tables and the README's report blocks from the JSON
 readme: $(STAMP)
 	$(PY) -m bench report --input results/full/bench.json \
-		--pyperf results/pyperf results/pyperf-default \
-		--harness-run results/harness-check/pytest-a.json --readme README.md
+		--pyperf results/pyperf results/pyperf-default --readme README.md
+	$(PY) -m lab studies --input results/full/bench.json --out results/lab
 
 # Execute the lesson notebook on this machine -> results/lesson/lesson.html and
 # lesson/lesson.ipynb, the executed notebook committed from the reference machine

@@ -11,15 +11,12 @@ python -m bench report [--input JSON] [--out DIR] [--pyperf DIR_OR_FILE ...]
 python -m bench gpu [--driver]
 python -m bench compare BASE.json NEW.json [--base-again BASE2.json] [--out FILE]
                         [--fail-slower PCT]
-python -m bench order-check GRID.json ALONE.json [ALONE.json ...] [--out FILE]
-                            [--readme README.md]
-python -m bench harness-check [--preset quick] [--impl NAME ...] [--out DIR]
-                              [--readme README.md] [--summary-only]
-python -m bench rerun-check FIRST.json SECOND.json [THIRD.json] [--out FILE]
-                            [--readme README.md]
 python -m bench predict N D [--dtype float64|float32 ...] [--input JSON]
-python -m bench instructions [--size NxD] [--dtype float64|float32 ...]
 python -m bench list
+
+The studies of the timing method (order, rerun and harness checks, gaps,
+instruction counts, the overlap and disturbed-pass studies) are the lab's:
+python -m lab --help.
 """
 
 import argparse
@@ -28,8 +25,6 @@ import sys
 from bench.grid import DTYPES, PRESETS, parse_size
 from bench.report.cli import add_arguments, run_cli
 from bench.report.compare import add_compare_arguments, run_compare_cli
-from bench.report.order_check import add_order_check_arguments, run_order_check_cli
-from bench.report.rerun_check import add_rerun_check_arguments, run_rerun_check_cli
 from kernels import IMPLEMENTATIONS
 
 
@@ -200,29 +195,6 @@ def main(argv=None):
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_compare_arguments(cmp)
-    order = sub.add_parser(
-        "order-check",
-        help="the grid's cases against the same cases in fresh processes",
-        description="Set each case of ALONE (timed in fresh processes) against the"
-        " same case in GRID: agrees within 10 %, differs as the fresh processes"
-        " differ among themselves, or moved by the grid's order.",
-        epilog="example:\n  python -m bench order-check results/order-check/grid.json"
-        " results/order-check/bench.json results/order-check/fresh-2/bench.json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_order_check_arguments(order)
-    rerun = sub.add_parser(
-        "rerun-check",
-        help="runs of one grid back to back: what compare flags on its own",
-        description="Compare two runs of the same grid made one right after the"
-        " other (and, given a third, the second against the first and the third,"
-        " as compare --base-again): every case flagged is a false alarm of the"
-        " machine.",
-        epilog="example:\n  python -m bench rerun-check results/rerun-check/first.json"
-        " results/rerun-check/bench.json results/rerun-check/third.json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_rerun_check_arguments(rerun)
     pred = sub.add_parser(
         "predict",
         help="predicted time per step at a size, from a run's cost model",
@@ -247,21 +219,6 @@ def main(argv=None):
         " --input results/full/bench.json",
     )
     sub.add_parser(
-        "instructions",
-        help="instructions per cache line of X, counted by callgrind",
-        description="Count the instructions of the compiled passes under"
-        " valgrind's callgrind: per call and per 64-byte line of X"
-        " (bench/instructions.py) -> results/instructions/instructions.md.",
-        add_help=False,
-    )
-    sub.add_parser(
-        "gaps",
-        help="the gaps a clock-reading thread sees on each CPU",
-        description="Pin a clock-reading thread to each CPU in turn and table the"
-        " gaps it saw (bench/gaps.py) -> results/machine/gaps.md.",
-        add_help=False,
-    )
-    sub.add_parser(
         "list",
         help="every implementation, what it is, and whether it runs here",
         description="Every declared implementation: interpreted, threaded, on a"
@@ -270,18 +227,6 @@ def main(argv=None):
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["instructions"]:  # its own parser (the child takes it too)
-        from bench.instructions import main as instructions_main
-
-        return instructions_main(argv[1:])
-    if argv[:1] == ["harness-check"]:  # its own parser
-        from bench.harness_check import main as harness_main
-
-        return harness_main(argv[1:])
-    if argv[:1] == ["gaps"]:  # its own parser
-        from bench.gaps import main as gaps_main
-
-        return gaps_main(argv[1:])
     args = parser.parse_args(argv)
     if args.command == "run":
         from bench.run import run_pytest_benchmark
@@ -313,10 +258,6 @@ def main(argv=None):
         return 1 if reason else 0
     if args.command == "compare":
         return run_compare_cli(args)
-    if args.command == "order-check":
-        return run_order_check_cli(args)
-    if args.command == "rerun-check":
-        return run_rerun_check_cli(args)
     if args.command == "predict":
         from bench.report.predict import run_predict
 

@@ -193,7 +193,7 @@ PRESETS = {
 }
 
 
-# n * d from which numba_simd's two passes are timed apart (bench/overlap.py): X of
+# n * d from which numba_simd's two passes are timed apart (bench/simd_passes.py): X of
 # 80 MB in float64, 40 MB in float32, beyond the L2 of any core and the L3 share of
 # one core on most machines
 OVERLAP_MIN_ELEMENTS = 10_000_000

@@ -11,7 +11,7 @@
   (at small sizes their fixed cost dominates); the report gives every
   implementation's rate as a share of it.
 - ``simd_forward`` and ``simd_backward``: ``numba_simd``'s two passes over ``X``
-  timed apart (``bench/overlap.py``), and ``simd_in_core``, its whole step with
+  timed apart (``bench/simd_passes.py``), and ``simd_in_core``, its whole step with
   every row from cache, only where ``n * d >= bench.grid.OVERLAP_MIN_ELEMENTS``:
   for the overlap of the two passes in the step, and of its in-core work with the
   stream.
@@ -23,7 +23,7 @@ the ``test`` extra; without it the ``sklearn`` cases are skipped, with that reas
 
 import numpy as np
 
-from bench import overlap
+from bench import simd_passes
 from bench.grid import OVERLAP_MIN_ELEMENTS
 from bench.report.common import PASS_ROWS
 from bench.stream import stream_all, stream_one
@@ -63,17 +63,17 @@ def stream_all_ref(w, b, X, y, lr):
 
 def simd_forward(w, b, X, y, lr):
     """``numba_simd``'s forward pass alone (logits and per-sample terms)."""
-    return overlap.forward(w, b, X, y)
+    return simd_passes.forward(w, b, X, y)
 
 
 def simd_backward(w, b, X, y, lr):
     """``numba_simd``'s backward pass alone, over n rows from cache."""
-    return overlap.backward(X)
+    return simd_passes.backward(X)
 
 
 def simd_in_core(w, b, X, y, lr):
     """``numba_simd``'s three loops over n rows from cache: its in-core work."""
-    return overlap.in_core(w, b, X, y)
+    return simd_passes.in_core(w, b, X, y)
 
 
 REFERENCES = {

@@ -1,16 +1,14 @@
 """Re-time the cases whose interval one pass set, after the run, in rounds.
 
 A pass that a neighbour disturbed makes its cases' intervals its own
-(``bench/report/disturbed.py``). After a run completes, ``retime`` times those
-cases again, all their passes, each pass in a pytest process of its own as the
-run timed it (``bench/processes.py``), and puts the new entries in the JSON in
-place of the old ones; a case that one pass still sets is timed again in a second
+(``bench.report.intervals.set_by_one_pass``). After a run completes, ``retime``
+times those cases again, all their passes, each pass in a pytest process of its own
+as the run timed it (``bench/processes.py``), and puts the new entries in the JSON
+in place of the old ones; a case that one pass still sets is timed again in a second
 round, up to ``ROUNDS`` in all, so that one bad minute in the re-timing does not
-stay either. What was re-timed, in which round, and why,
-is kept under ``loopbench.retimed``, and the report says so. A case still set by
-one pass after the last round is left as it is: its interval is then the
-machine's.
-"""
+stay either. What was re-timed, in which round, and why, is kept under
+``loopbench.retimed``, and the report says so. A case still set by one pass after
+the last round is left as it is: its interval is then the machine's."""
 
 import json
 import os
@@ -18,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from bench.processes import time_passes
-from bench.report.disturbed import set_by_one_pass
+from bench.report.intervals import set_by_one_pass
 from bench.report.model import parse_run
 
 MAX_RETIMED = 60  # cases; beyond that the machine was disturbed throughout

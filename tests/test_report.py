@@ -561,7 +561,6 @@ def test_committed_tables_and_readme_match_their_json(tmp_path, monkeypatch):
         REFERENCE / "bench.json",
         out,
         pyperf=[ROOT / "results" / "pyperf", ROOT / "results" / "pyperf-default"],
-        harness_run=Path("results/harness-check/pytest-a.json"),
         readme=readme,
         plots=False,
     )
@@ -569,14 +568,12 @@ def test_committed_tables_and_readme_match_their_json(tmp_path, monkeypatch):
         assert (out / name).read_bytes() == (REFERENCE / name).read_bytes(), (
             f"results/full/{name} is stale: run `python -m bench report --input"
             " results/full/bench.json --pyperf results/pyperf results/pyperf-default"
-            " --harness-run results/harness-check/pytest-a.json --readme README.md`"
-            " (make readme)"
+            " --readme README.md` (make readme)"
         )
     assert readme.read_bytes() == (ROOT / "README.md").read_bytes(), (
         "README.md's report blocks are stale: run `python -m bench report --input"
         " results/full/bench.json --pyperf results/pyperf results/pyperf-default"
-        " --harness-run results/harness-check/pytest-a.json --readme README.md`"
-        " (make readme)"
+        " --readme README.md` (make readme)"
     )
 
 

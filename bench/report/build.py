@@ -25,11 +25,15 @@ from bench.report.costs import cost_model, cost_model_csv
 from bench.report.crossovers import crossovers, crossovers_csv
 from bench.report.document import render_summary_md
 from bench.report.files import write_atomic
-from bench.report.harnesses import render_allocation_cost, render_harnesses
 from bench.report.intervals import NO_INTERVAL, has_intervals
 from bench.report.model import Run, load_run
 from bench.report.predictor import predictors
-from bench.report.pyperf_medians import load_pyperf, pyperf_files, render_pyperf
+from bench.report.pyperf_medians import (
+    load_pyperf,
+    pyperf_files,
+    render_allocation_cost,
+    render_pyperf,
+)
 from bench.report.readme import readme_blocks, updated_readme
 from bench.report.tables import summary_csv
 
@@ -45,22 +49,11 @@ class Report:
     notes: list = field(default_factory=list)
 
 
-def _shown(path):
-    """``path`` as the report names it: relative to the working folder when
-    inside it, so that the committed text names no machine's folders."""
-    path = Path(path)
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def make_report(
     json_path,
     out_dir=None,
     *,
     pyperf=None,
-    harness_run=None,
     readme=None,
     plots=True,
     dpi=PLOT_DPI,
@@ -75,12 +68,6 @@ def make_report(
         Where the files go; default the JSON's folder.
     pyperf : sequence of path, optional
         pyperf JSON files or folders of them.
-    harness_run : path, optional
-        A pytest-benchmark JSON of pyperf's own grid (``make readme`` names
-        ``results/harness-check/pytest-a.json``, timed in turn with pyperf by
-        ``python -m bench harness-check``): ``pyperf.md`` then sets pyperf
-        against it too, the same cases in the same kind of process, beside the
-        comparison with ``json_path``'s run.
     readme : path, optional
         A Markdown file whose marked blocks get the tables.
     plots : bool
@@ -98,15 +85,12 @@ def make_report(
         Bad input, missing README markers, or a file that cannot be written. The
         README is checked before anything is written.
     """
-    if harness_run is not None and not pyperf:
-        raise ReportError("--harness-run needs --pyperf: it sets pyperf against it")
     json_path = Path(json_path)
     run = load_run(json_path)
     out_dir = Path(out_dir) if out_dir else json_path.parent
     costs = cost_model(run)
     crossings = crossovers(run, costs, predictors(run))
     medians = load_pyperf(pyperf_files(pyperf)) if pyperf else None
-    same_grid = load_run(harness_run) if harness_run is not None else None
     readme_text = None
     if readme is not None:
         readme_text = updated_readme(
@@ -134,22 +118,9 @@ def make_report(
         files[COMPILE_CSV] = compile_csv(run)
     if medians is not None:
         files[PYPERF_MD], files[PYPERF_CSV] = render_pyperf(medians)
-        for section in (
-            render_harnesses(run, medians, 2),
-            same_grid
-            and render_harnesses(
-                same_grid,
-                medians,
-                2,
-                f"pyperf against pytest-benchmark on the same grid (preset"
-                f" {same_grid.preset})",
-                _shown(harness_run),
-            ),
-            render_allocation_cost(medians, 2),
-        ):
-            if section:
-                text = files[PYPERF_MD].rstrip("\n")
-                files[PYPERF_MD] = f"{text}\n\n{section}\n"
+        if section := render_allocation_cost(medians, 2):
+            text = files[PYPERF_MD].rstrip("\n")
+            files[PYPERF_MD] = f"{text}\n\n{section}\n"
     report.written += [
         write_atomic(out_dir / name, text) for name, text in files.items()
     ]

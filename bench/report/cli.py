@@ -1,7 +1,7 @@
 """Benchmark JSON -> tables, a cost model and plots.
 
     python -m bench report [--input JSON] [--out DIR] [--pyperf DIR_OR_FILE ...]
-                           [--harness-run JSON] [--readme README.md] [--no-plots]
+                           [--readme README.md] [--no-plots]
 
 Reads one pytest-benchmark JSON written by ``python -m bench run`` (default: the
 newest under ``results/``) and writes into ``--out`` (default: the JSON's folder):
@@ -19,9 +19,10 @@ newest under ``results/``) and writes into ``--out`` (default: the JSON's folder
   (Numba's, JAX's, ``torch.compile``'s, Cython's) when the JSON has them;
 - a win map of ``summary.md``: which implementation is fastest in each cell;
 - PNG plots (``bench/report/plots.py``; needs the ``plot`` extra, i.e. matplotlib);
-- ``pyperf.md``, ``pyperf.csv`` when ``--pyperf`` names pyperf results, with
-  pyperf set against this run case by case, and against ``--harness-run``'s (a
-  pytest-benchmark run of pyperf's own grid) when one is named.
+- ``pyperf.md``, ``pyperf.csv`` when ``--pyperf`` names pyperf results, with what
+  the temporaries cost where an implementation was timed in both allocator
+  states (pyperf set against pytest-benchmark case by case is the lab's
+  harness check, ``python -m lab harness-check``).
 
 Every number and every fact about the machine comes from the JSON, never from the
 machine running the report, and nothing depends on the clock: the same JSON gives
@@ -94,14 +95,6 @@ def add_arguments(parser):
         help="pyperf results (files, or folders of *.json) for pyperf.md/.csv",
     )
     parser.add_argument(
-        "--harness-run",
-        type=Path,
-        default=None,
-        metavar="JSON",
-        help="with --pyperf: also set pyperf against this pytest-benchmark run of"
-        " pyperf's own grid, e.g. results/harness-check/pytest-a.json",
-    )
-    parser.add_argument(
         "--readme",
         type=Path,
         default=None,
@@ -137,7 +130,6 @@ def run_cli(args):
             source,
             args.out,
             pyperf=args.pyperf,
-            harness_run=args.harness_run,
             readme=args.readme,
             plots=not args.no_plots,
         )

@@ -5,6 +5,7 @@ Kept apart so that a file name or a marker is spelled once, and so that the
 modules that use them need not import each other for a constant.
 """
 
+import sys
 from pathlib import Path
 
 from bench.grid import DEVICE_ROWS
@@ -30,7 +31,7 @@ X_SUM = "x_sum"
 STREAM_ONE = "stream_one"
 STREAM_ALL = "stream_all"
 # numba_simd's two passes over X timed apart, and its whole step from cache, at the
-# sizes where X comes from memory (bench/overlap.py): kept out of the reference
+# sizes where X comes from memory (bench/simd_passes.py): kept out of the reference
 # tables, shown in the overlap section (bench/report/overlap.py).
 SIMD_FORWARD = "simd_forward"
 SIMD_BACKWARD = "simd_backward"
@@ -91,9 +92,9 @@ class ReportError(ValueError):
     """Results that cannot be reported on; the message names the file and the fault."""
 
 
-def report_error(command, exc, err):
-    """Print ``exc`` as one line, ``python -m bench COMMAND: error: ...``, to
-    ``err``; return the exit code of bad input, 2."""
+def report_error(command, exc, err=None, prog="python -m bench"):
+    """Print ``exc`` as one line, ``PROG COMMAND: error: ...``, to ``err``
+    (stderr by default); return the exit code of bad input, 2."""
     message = " ".join(str(exc).split())
-    print(f"python -m bench {command}: error: {message}", file=err)
+    print(f"{prog} {command}: error: {message}", file=err or sys.stderr)
     return 2

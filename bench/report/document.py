@@ -9,12 +9,9 @@ from bench.report.comparisons import has_gpu_rows
 from bench.report.compile_times import render_compile
 from bench.report.costs import render_cost_tables
 from bench.report.crossovers import render_crossovers
-from bench.report.disturbed import render_disturbed
 from bench.report.figures import render_plot_links
 from bench.report.formatting import heading, md_table
 from bench.report.gpu import render_gpu
-from bench.report.overlap import render_overlap
-from bench.report.predictor import render_model_errors
 from bench.report.sections import render_sections
 from bench.report.targets import render_targets
 from bench.report.winners import render_win_map
@@ -31,8 +28,9 @@ def render_environment(run, level):
 
 
 def render_cost_model(run, costs, crossings, level):
-    """The cost-model section: both fits, crossovers and compile times."""
-    parts = [render_cost_tables(costs, level), render_model_errors(run, level + 1)]
+    """The cost-model section: both fits, crossovers and compile times (how well
+    the model with the caches predicts: the lab's study, ``lab/model_error.py``)."""
+    parts = [render_cost_tables(costs, level)]
     if crossings:
         parts.append(render_crossovers(crossings, level + 1))
     if run.compile_timings:
@@ -50,11 +48,9 @@ def render_summary_md(run, costs, crossings):
         tables.pop("time"),
         tables.pop("speedups"),
         render_win_map(run, 2),
-        *([text] if (text := render_overlap(run, 2)) else []),
         *tables.values(),
         *([render_gpu(run, 2)] if has_gpu_rows(run) else []),
         render_cost_model(run, costs, crossings, 2),
-        *([text] if (text := render_disturbed(run, 2)) else []),
         render_plot_links(run, 2),
     ]
     return "\n\n".join(parts) + "\n"

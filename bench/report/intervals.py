@@ -20,6 +20,7 @@ The resampling is seeded, so the same JSON gives the same intervals, byte for by
 
 import math
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from scipy import stats
@@ -165,3 +166,56 @@ def interval_note():
         f"[low, high]: {METHOD}. ~: a tie, the interval includes 1 or the two are"
         f" less than {MIN_EFFECT * 100:g} % apart; no winner is called."
     )
+
+
+# Cases whose interval one pass sets (the re-timing of every run, bench/retime.py,
+# and the lab's study of disturbed passes, lab/disturbed.py, both read them)
+
+OUTLIER = 0.20
+
+
+class OnePass(NamedTuple):
+    """A case whose interval one pass sets: ``pass_no`` (1-based) lies
+    ``deviation`` (signed, relative) from the median of the others."""
+
+    impl: str
+    dtype: str
+    n: int
+    d: int
+    pass_no: int
+    deviation: float
+
+
+def one_pass_outlier(samples):
+    """``(pass index, signed deviation)`` of a pass that alone sets the spread of
+    ``samples``: its deviation from the median of the others is more than
+    ``OUTLIER`` (20 %), while those others agree within half that; or None.
+
+    A neighbour that slows the machine for a while lands in one pass of the grid;
+    the bootstrap interval of a case with few passes can then reach out to that
+    pass alone, and turn a clear verdict into a tie."""
+    x = np.asarray(samples, dtype=float)
+    if x.size < MIN_PASSES:
+        return None
+    for j in np.argsort(-np.abs(x - np.median(x)))[:1]:
+        rest = np.delete(x, j)
+        centre = np.median(rest)
+        deviation = (x[j] - centre) / centre
+        spread = (rest.max() - rest.min()) / centre
+        if abs(deviation) > OUTLIER and spread < abs(deviation) / 2:
+            return int(j), float(deviation)
+    return None
+
+
+def set_by_one_pass(run):
+    """Every case of ``run`` whose interval one pass sets, as ``OnePass``; and
+    how many cases kept enough passes to be judged."""
+    found, judged = [], 0
+    for (impl, dtype, n, d), t in sorted(run.timings.items()):
+        if t.samples is None or len(t.samples) < MIN_PASSES:
+            continue
+        judged += 1
+        hit = one_pass_outlier(t.samples)
+        if hit is not None:
+            found.append(OnePass(impl, dtype, n, d, hit[0] + 1, hit[1]))
+    return found, judged

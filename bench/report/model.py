@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.passes import INTERFERENCE
 from bench.report.common import (
     KNOWN_DTYPES,
     KNOWN_REFERENCES,
@@ -69,10 +70,12 @@ class Timing:
         the run does not say (``extra_info["alloc_visible"]``).
     samples : tuple of float or None
         The case's per-pass medians (seconds), None when the run kept none.
-    pass_steal, pass_system, pass_switches : tuple or None
-        Per pass, the machine's steal time and the process's system time
-        (seconds) and its involuntary context switches while the case was timed
-        (``bench/interference.py``); None where the run did not record them.
+    per_pass : dict
+        The other per-pass series the run kept with ``samples``, by their key in
+        the JSON (``bench.passes.INTERFERENCE``: the machine's steal time,
+        the process's system time, its involuntary context switches while the
+        case was timed, ``bench/interference.py``); a series that does not match
+        the passes is left out. The lab reads them (``lab/disturbed.py``).
     """
 
     impl: str
@@ -85,9 +88,7 @@ class Timing:
     alloc_bytes: int | None = None
     samples: tuple | None = None
     alloc_visible: bool = True
-    pass_steal: tuple | None = None
-    pass_system: tuple | None = None
-    pass_switches: tuple | None = None
+    per_pass: dict = field(default_factory=dict, hash=False)
 
     @property
     def elements(self):
@@ -237,25 +238,26 @@ def _samples_of(bench, name, path):
     return tuple(float(v) for v in values)
 
 
-def _per_pass(bench, samples, key):
-    """The per-pass values kept under ``key`` with ``samples`` (``pass_steal_s``,
-    ``pass_system_s``, ``pass_nivcsw``), or None (older runs, a machine without
-    ``/proc/stat`` or ``resource``, or a list that does not match the passes)."""
+def _per_pass(bench, samples):
+    """``{key: per-pass values}`` of the series kept with ``samples`` (the keys of
+    ``bench.passes.INTERFERENCE``); a series is left out where the run did not keep
+    it (older runs, a machine without ``/proc/stat`` or ``resource``) or where it
+    does not match the passes."""
     kept = bench.get("loopbench")
-    values = kept.get(key) if isinstance(kept, dict) else None
-    if (
-        samples is None
-        or not isinstance(values, list)
-        or len(values) != len(samples)
-        or not _all_finite(values, 0.0, zero_ok=True)
-    ):
-        return None
-    return tuple(float(v) for v in values)
+    out = {}
+    for key in INTERFERENCE.values():
+        values = kept.get(key) if isinstance(kept, dict) else None
+        if (
+            samples is not None
+            and isinstance(values, list)
+            and len(values) == len(samples)
+            and _all_finite(values, 0.0, zero_ok=True)
+        ):
+            out[key] = tuple(float(v) for v in values)
+    return out
 
 
-def _step_timing(
-    extra, median, name, path, samples=None, steal=None, system=None, switches=None
-):
+def _step_timing(extra, median, name, path, samples=None, per_pass=None):
     try:
         n, d = int(extra["n_samples"]), int(extra["n_features"])
         dtype = str(extra["dtype"])
@@ -288,9 +290,7 @@ def _step_timing(
         alloc_bytes=alloc,
         samples=samples,
         alloc_visible=visible,
-        pass_steal=steal,
-        pass_system=system,
-        pass_switches=switches,
+        per_pass=per_pass or {},
     )
 
 
@@ -331,9 +331,7 @@ def parse_benchmarks(benchmarks, path):
                 name,
                 path,
                 samples,
-                _per_pass(bench, samples, "pass_steal_s"),
-                _per_pass(bench, samples, "pass_system_s"),
-                _per_pass(bench, samples, "pass_nivcsw"),
+                _per_pass(bench, samples),
             )
             key = (timing.impl, timing.dtype, timing.n, timing.d)
             if key in timings:

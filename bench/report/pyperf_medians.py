@@ -9,7 +9,14 @@ from pathlib import Path
 
 from bench.report.common import DASH, KNOWN_DTYPES, ReportError
 from bench.report.comparisons import column_groups, speedup_groups
-from bench.report.formatting import fmt_cell, heading, md_tables, to_csv
+from bench.report.formatting import (
+    fmt_cell,
+    fmt_sig,
+    heading,
+    md_table,
+    md_tables,
+    to_csv,
+)
 from bench.report.model import DISPLAY_ORDER, ordered
 
 PYPERF_NAME = re.compile(r"step n=(\d+) d=(\d+) (\w+)")
@@ -150,3 +157,58 @@ def render_pyperf(medians):
     csv_headers += [f"{i}_median_us" for i in impls]
     csv_headers += [f"speedup_{a}_over_{b}" for a, b in pairs]
     return "\n\n".join(parts) + "\n", to_csv(csv_headers, csv_rows)
+
+
+def render_allocation_cost(medians, level):
+    """What the temporaries cost: each implementation pyperf timed in both
+    allocator states, the default state's time over the fixed one's, per case;
+    empty when no implementation was timed in both."""
+    pairs = sorted(
+        (k, medians[(k[0] + DEFAULT_MALLOC, *k[1:])] / t)
+        for k, t in medians.items()
+        if (k[0] + DEFAULT_MALLOC, *k[1:]) in medians
+    )
+    if not pairs:
+        return ""
+    impls = list(dict.fromkeys(k[0] for k, _ in pairs))
+    sizes = sorted({(k[1], k[2], k[3]) for k, _ in pairs})
+    ratio = dict(pairs)
+    rows = [
+        [dt, f"{n:,} x {d:,}"]
+        + [
+            f"{fmt_sig(r)}x" if (r := ratio.get((i, dt, n, d))) is not None else "—"
+            for i in impls
+        ]
+        for dt, n, d in sizes
+    ]
+    return "\n\n".join(
+        [
+            heading(level, "What the temporaries cost: allocation and page faults"),
+            "Time per step with glibc's allocator as a fresh process starts it"
+            " (`python -m bench pyperf --malloc default`: each large temporary is"
+            " mapped afresh and page-faulted in at every call) over the time with the"
+            " thresholds fixed (`bench/allocator.py`: the temporaries reused from"
+            " call to call, as in every other table), both under pyperf. Above 1:"
+            " what allocating per call costs when the memory is not reused."
+            + _drift_note([r for _, r in pairs]),
+            md_table(["dtype", "n x d", *impls], rows, "ll" + "r" * len(impls)),
+        ]
+    )
+
+
+# The default state does the same work and more: a ratio this far below 1 is the
+# machine's speed moving between the two pyperf runs, not the allocator.
+DRIFT_BELOW = 0.9
+
+
+def _drift_note(ratios):
+    low = [r for r in ratios if r < DRIFT_BELOW]
+    if not low:
+        return ""
+    return (
+        f" {len(low)} of {len(ratios)} ratios here are below {DRIFT_BELOW:g}"
+        f" (down to {fmt_sig(min(low))}x): the default state does the same work"
+        " and maps its temporaries afresh besides, so it cannot be that much"
+        " faster; the machine ran at another speed in the two runs, which are"
+        " minutes apart. Read every ratio of this table as that uncertain."
+    )

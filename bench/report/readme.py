@@ -16,7 +16,6 @@ from pathlib import Path
 from bench.report.common import MARKERS, OPTIONAL_MARKERS, SUMMARY_MD, ReportError
 from bench.report.document import render_cost_model, render_environment
 from bench.report.figures import render_plot_links
-from bench.report.files import write_atomic
 from bench.report.findings import FRONT_PAGE, render_findings
 from bench.report.headline import render_headline
 from bench.report.sections import render_summary_tables
@@ -125,42 +124,3 @@ def updated_readme(readme, blocks):
     for name, begin, end in present:
         text = replace_between(text, begin, end, blocks[name], readme)
     return text
-
-
-def add_output_arguments(parser, markers):
-    """``--out FILE`` and ``--readme README.md`` (its one line between
-    ``markers``), as the checks' commands take them."""
-    parser.add_argument(
-        "--out", type=Path, default=None, metavar="FILE", help="also write it here"
-    )
-    parser.add_argument(
-        "--readme",
-        type=Path,
-        default=None,
-        metavar="README.md",
-        help=f"write the summary between {' and '.join(markers)}",
-    )
-    return parser
-
-
-def write_outputs(args, text, markers, line, out, err):
-    """Write a check's Markdown ``text`` to ``args.out`` and ``line`` between the
-    README's ``markers`` at ``args.readme`` (each where given), both computed
-    before either is written; then print ``text`` and what was written.
-
-    Raises
-    ------
-    ReportError
-        The README cannot be read or lacks the markers; nothing is written.
-    """
-    readme = None
-    if args.readme is not None:
-        readme = with_line(args.readme, *markers, line)
-    if args.out is not None:
-        write_atomic(args.out, text)
-    if readme is not None:
-        write_atomic(args.readme, readme)
-    print(text, end="", file=out)
-    for path in (args.out, args.readme):
-        if path is not None:
-            print(f"wrote {path}", file=err)

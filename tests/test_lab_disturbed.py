@@ -1,4 +1,6 @@
-"""Cases whose interval one pass sets, disturbed passes, and their re-timing.
+"""Cases whose interval one pass sets (the benchmark, ``bench.report.intervals``),
+their re-timing (``bench/retime.py``), and the lab's study of disturbed passes
+(``lab/disturbed.py``).
 
 What this module proves
 -----------------------
@@ -19,12 +21,8 @@ from runs import bench_json, run_with_bad_pass, with_passes
 
 from bench import retime
 from bench.report import model
-from bench.report.disturbed import (
-    disturbed_passes,
-    one_pass_outlier,
-    render_disturbed,
-    set_by_one_pass,
-)
+from bench.report.intervals import one_pass_outlier, set_by_one_pass
+from lab.disturbed import disturbed_passes, render_disturbed
 
 
 @pytest.mark.parametrize(

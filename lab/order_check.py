@@ -1,12 +1,16 @@
-"""Did the grid's order move a case? ``python -m bench order-check``.
+"""Did the grid's order move a case? ``python -m lab order-check``.
 
-    python -m bench order-check GRID.json ALONE.json [ALONE.json ...]
-                                [--out FILE] [--readme README.md]
+    python -m lab order-check [--readme docs/timing.md]
+    python -m lab order-check GRID.json ALONE.json [ALONE.json ...]
+                              [--out FILE] [--readme docs/timing.md]
 
 GRID is a run of the quick grid: every case after the cases before it in
-its pass's process. Each ALONE is a run of a few of its cases in fresh processes
-(``python -m bench run --size ...``, a process per pass), and ``make
-order-check`` takes several of them, one after the other. A case whose median in
+its pass's process. Each ALONE is a run of a few of its cases (``SIZES``) in
+fresh processes (``python -m bench run --size ...``, a process per pass). Without
+files, the command times them (``make order-check``): the cases alone, then the
+quick grid, then the cases alone again, into ``results/order-check.new/``, which
+replaces ``results/order-check/`` only once the three runs are done and read
+(``lab/checks.py``); then it reads them. A case whose median in
 the grid is within ``AGREE`` (10 %) of the median of its fresh processes agrees.
 One that is not is read in one of two ways, and the fresh processes tell which:
 
@@ -31,16 +35,37 @@ import statistics
 import sys
 from pathlib import Path
 
+from bench.__main__ import main as bench_main
 from bench.report.common import ReportError, report_error
 from bench.report.formatting import case_label, case_list, fmt_cell, heading, md_table
 from bench.report.model import load_run
-from bench.report.readme import add_output_arguments, write_outputs
+from bench.run import RESULTS
+from lab.checks import (
+    MARKERS,
+    PROG,
+    Timed,
+    add_output_arguments,
+    time_staged,
+    write_outputs,
+)
 
 AGREE = 0.10
 AGREES, PROCESSES, ORDER = "agrees", "fresh processes disagree too", "moved by order"
 MAX_ALONE = 5
 PCT = f"{AGREE * 100:g} %"
-ORDER_MARKERS = ("<!-- order-check:begin -->", "<!-- order-check:end -->")
+ORDER_MARKERS = MARKERS["order-check"]
+OUT = RESULTS / "order-check"
+# a few cases of the quick grid, in the three sizes where the allocator's and the
+# collector's states mattered most
+SIZES = ((100_000, 1), (100_000, 10), (10_000, 100))
+ALONE = ("-k", "not test_first_call")
+# fresh 1 (the stage's own bench.json), the grid between, fresh 2
+RUNS = (
+    Timed("", sizes=SIZES, pytest_args=ALONE),
+    Timed("grid", preset="quick"),
+    Timed("fresh-2", sizes=SIZES, pytest_args=ALONE),
+)
+HELP = "the grid's cases against the same cases in fresh processes"
 
 
 def _within(a, b):
@@ -185,37 +210,74 @@ def render_order_check(rows, left_out, grid_run, grid_path, alone_paths, dates=N
     return "\n\n".join(parts) + "\n"
 
 
-def add_order_check_arguments(parser):
-    """Add the ``order-check`` arguments to an argparse parser."""
+def add_arguments(parser):
+    """``python -m lab order-check``'s arguments."""
     parser.add_argument(
-        "grid", type=Path, metavar="GRID.json", help="the grid, e.g. grid.json"
+        "grid",
+        type=Path,
+        nargs="?",
+        metavar="GRID.json",
+        help="the grid, e.g. grid.json; without files, time the check first",
     )
     parser.add_argument(
         "alone",
         type=Path,
-        nargs="+",
+        nargs="*",
         metavar="ALONE.json",
         help=f"runs of a few of its cases in fresh processes (up to {MAX_ALONE})",
     )
     return add_output_arguments(parser, ORDER_MARKERS)
 
 
-def run_order_check_cli(args, out=None, err=None):
-    """The order check for parsed arguments; return the exit code."""
+def _read(grid_path, alone_paths):
+    """The check's rows and its Markdown, from the files; raises ReportError."""
+    if len(alone_paths) > MAX_ALONE:
+        raise ReportError(
+            f"{alone_paths[MAX_ALONE]}: at most {MAX_ALONE} ALONE runs (one"
+            " column each in the table)"
+        )
+    grid = load_run(grid_path)
+    alones = [load_run(p) for p in alone_paths]
+    rows, left_out = check_order(grid, alones, grid_path, alone_paths)
+    dates = [run.date for run in alones]
+    text = render_order_check(rows, left_out, grid, grid_path, alone_paths, dates)
+    line = f"The committed order check ({grid.date}): " + summary(rows, len(alones))
+    return text, line
+
+
+def run(args, parser=None, out=None, err=None):
+    """The order check for parsed arguments (timed first, without files); the
+    exit code."""
     out, err = out or sys.stdout, err or sys.stderr
+    if args.grid is not None and not args.alone:
+        return report_error(
+            "order-check",
+            ReportError("give ALONE.json after GRID.json"),
+            err,
+            prog=PROG,
+        )
+    if args.grid is None:
+        code = time_staged(OUT, RUNS, lambda p: _read(p["grid"], [p[""], p["fresh-2"]]))
+        if code:
+            return code
+        args.grid, args.alone = OUT / "grid.json", [OUT / "bench.json"]
+        args.alone.append(OUT / "fresh-2.json")
+        args.out = args.out or OUT / "order.md"
+        # the grid against the first cases alone, as python -m bench compare sees it
+        code = bench_main(
+            [
+                "compare",
+                str(args.grid),
+                str(args.alone[0]),
+                "--out",
+                str(OUT / "compare.md"),
+            ]
+        )
+        if code not in (0, 1):
+            return code
     try:
-        if len(args.alone) > MAX_ALONE:
-            raise ReportError(
-                f"{args.alone[MAX_ALONE]}: at most {MAX_ALONE} ALONE runs (one"
-                " column each in the table)"
-            )
-        grid = load_run(args.grid)
-        alones = [load_run(p) for p in args.alone]
-        rows, left_out = check_order(grid, alones, args.grid, args.alone)
-        dates = [run.date for run in alones]
-        text = render_order_check(rows, left_out, grid, args.grid, args.alone, dates)
-        line = f"The committed order check ({grid.date}): " + summary(rows, len(alones))
+        text, line = _read(args.grid, args.alone)
         write_outputs(args, text, ORDER_MARKERS, line, out, err)
     except ReportError as exc:
-        return report_error("order-check", exc, err)
+        return report_error("order-check", exc, err, prog=PROG)
     return 0

@@ -1,4 +1,4 @@
-"""``python -m bench order-check`` (``bench/report/order_check.py``) on hand-made runs.
+"""The lab's ``python -m lab order-check`` (``lab/order_check.py``) on hand-made runs.
 
 What this module proves
 -----------------------
@@ -19,12 +19,12 @@ What this module proves
 import pytest
 from runs import SIZES, run_json
 
-from bench.__main__ import main as bench_main
-from bench.report.order_check import AGREES, ORDER, PROCESSES, reading
+from lab.__main__ import main as lab_main
+from lab.order_check import AGREES, ORDER, PROCESSES, reading
 
 
 def order_check(capsys, *argv):
-    code = bench_main(["order-check", *map(str, argv)])
+    code = lab_main(["order-check", *map(str, argv)])
     out, err = capsys.readouterr()
     return code, out, err
 

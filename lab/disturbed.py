@@ -1,13 +1,14 @@
-"""Cases whose interval is set by one pass, and passes disturbed in many cases.
+"""The lab's study of disturbed passes: the cases whose interval one pass sets,
+and the passes disturbed in many cases, with what else took the machine.
 
 A neighbour that slows the machine for a while lands in one pass of the grid; the
 bootstrap interval of a case with few passes can then reach out to that pass alone,
-and turn a clear verdict into a tie. This module finds such cases from the
-per-pass medians a run kept (``bench/passes.py``, in pass order):
+and turn a clear verdict into a tie. The benchmark finds such cases
+(``bench.report.intervals.set_by_one_pass``: the most deviant pass more than
+``OUTLIER``, 20 %, from the median of the others, while those agree within half
+that) and times them again after every run (``bench/retime.py``). This study
+reads what remains:
 
-- a case is *set by one pass* when its most deviant pass lies more than
-  ``OUTLIER`` (20 %) from the median of the other passes, while those others agree
-  within half that deviation;
 - a pass is *disturbed* when it is such an outlier in at least ``MANY`` cases
   (three, and 5 % of the cases that kept passes): the machine, not the code.
 
@@ -15,7 +16,7 @@ The report lists both, so that a wide interval is read for what it is; where the
 run recorded the machine's steal time and the process's system time per pass
 (``bench/interference.py``), it says how much of each fell in the deviant pass
 against the others, so that a hypervisor taking the vCPUs is told apart from the
-code (``python -m bench gaps`` says more of what took the machine).
+code (``python -m lab gaps`` says more of what took the machine).
 """
 
 from collections import Counter
@@ -24,27 +25,21 @@ from typing import NamedTuple
 import numpy as np
 
 from bench.report.formatting import heading, md_table
-from bench.report.intervals import MIN_PASSES
+from bench.report.intervals import OnePass, set_by_one_pass
 
-OUTLIER = 0.20
 MANY = 3
 MANY_SHARE = 0.05
+# the per-pass series of bench/interference.py, as bench/passes.py keeps them
+STEAL, SYSTEM, SWITCHES = "pass_steal_s", "pass_system_s", "pass_nivcsw"
 
 
-class OnePass(NamedTuple):
-    """A case whose interval one pass sets: ``pass_no`` (1-based) lies
-    ``deviation`` (signed, relative) from the median of the others. ``steal``:
-    the machine's steal time in that pass and the median of the others'
-    (seconds), or None where the run did not record it; ``system``,
-    ``switches``: the same of the process's system time and of its involuntary
-    context switches."""
+class Disturbed(NamedTuple):
+    """A case one pass sets (``bench.report.intervals.OnePass``) with, where the
+    run recorded them, the machine's steal time in that pass and the median of
+    the others' (seconds), and the same of the process's system time and of its
+    involuntary context switches."""
 
-    impl: str
-    dtype: str
-    n: int
-    d: int
-    pass_no: int
-    deviation: float
+    case: OnePass
     steal: tuple | None = None
     system: tuple | None = None
     switches: tuple | None = None
@@ -57,51 +52,25 @@ def _that_and_others(values, j):
     return (values[j], float(np.median(np.delete(np.asarray(values), j))))
 
 
-def one_pass_outlier(samples):
-    """``(pass index, signed deviation)`` of a pass that alone sets the spread of
-    ``samples``, or None."""
-    x = np.asarray(samples, dtype=float)
-    if x.size < MIN_PASSES:
-        return None
-    for j in np.argsort(-np.abs(x - np.median(x)))[:1]:
-        rest = np.delete(x, j)
-        centre = np.median(rest)
-        deviation = (x[j] - centre) / centre
-        spread = (rest.max() - rest.min()) / centre
-        if abs(deviation) > OUTLIER and spread < abs(deviation) / 2:
-            return int(j), float(deviation)
-    return None
-
-
-def set_by_one_pass(run):
-    """Every case of ``run`` whose interval one pass sets, as ``OnePass``; and
-    how many cases kept enough passes to be judged."""
-    found, judged = [], 0
-    for (impl, dtype, n, d), t in sorted(run.timings.items()):
-        if t.samples is None or len(t.samples) < MIN_PASSES:
-            continue
-        judged += 1
-        hit = one_pass_outlier(t.samples)
-        if hit is not None:
-            j = hit[0]
-            found.append(
-                OnePass(
-                    impl,
-                    dtype,
-                    n,
-                    d,
-                    j + 1,
-                    hit[1],
-                    _that_and_others(t.pass_steal, j),
-                    _that_and_others(t.pass_system, j),
-                    _that_and_others(t.pass_switches, j),
-                )
+def with_interference(run, found):
+    """``found`` (``OnePass``) as ``Disturbed``, each with what else took the
+    machine in its deviant pass."""
+    out = []
+    for c in found:
+        kept = run.timings[(c.impl, c.dtype, c.n, c.d)].per_pass
+        j = c.pass_no - 1
+        out.append(
+            Disturbed(
+                c,
+                *(_that_and_others(kept.get(k), j) for k in (STEAL, SYSTEM, SWITCHES)),
             )
-    return found, judged
+        )
+    return out
 
 
 def disturbed_passes(found, judged):
-    """``{pass_no: cases}`` for the passes that are outliers in many cases."""
+    """``{pass_no: cases}`` for the passes that are outliers in many cases
+    (``found``: ``OnePass``, of ``judged`` cases)."""
     counts = Counter(c.pass_no for c in found)
     floor = max(MANY, MANY_SHARE * judged)
     return {p: k for p, k in sorted(counts.items()) if k >= floor}
@@ -124,7 +93,7 @@ SYSTEM_NOTE = (
     " was timed (`getrusage`, all threads), in the deviant pass and the median of"
     " the others. The step makes few system calls, so milliseconds more in one pass"
     " are the kernel's own work: interrupts, page faults. A hypervisor need not"
-    " report what it takes as steal: `python -m bench gaps` measures what each CPU"
+    " report what it takes as steal: `python -m lab gaps` measures what each CPU"
     " loses, and what accounts for it."
 )
 SWITCHES_NOTE = (
@@ -149,6 +118,7 @@ def render_disturbed(run, level):
     if not judged:
         return ""
     passes = disturbed_passes(found, judged)
+    found = with_interference(run, found)
     if not found:
         summary = (
             f"No case of the {judged} with passes has its interval set by one pass."
@@ -173,17 +143,17 @@ def render_disturbed(run, level):
         )
     parts = [heading(level, "Cases whose interval one pass sets"), NOTE, summary]
     if found:
-        worst = sorted(found, key=lambda c: -abs(c.deviation))[:SHOWN]
+        worst = sorted(found, key=lambda c: -abs(c.case.deviation))[:SHOWN]
         with_steal = any(c.steal is not None for c in worst)
         with_system = any(c.system is not None for c in worst)
         with_switches = any(c.switches is not None for c in worst)
         rows = [
             [
-                c.dtype,
-                c.impl,
-                f"{c.n:,} x {c.d:,}",
-                str(c.pass_no),
-                f"{100 * c.deviation:+.0f} %",
+                c.case.dtype,
+                c.case.impl,
+                f"{c.case.n:,} x {c.case.d:,}",
+                str(c.case.pass_no),
+                f"{100 * c.case.deviation:+.0f} %",
                 *([_cell(c.steal)] if with_steal else []),
                 *([_cell(c.system, 1)] if with_system else []),
                 *([_cell(c.switches, scale=1)] if with_switches else []),

@@ -1,7 +1,7 @@
 """pyperf and pytest-benchmark timed in turn, one implementation at a time:
-``python -m bench harness-check``.
+``python -m lab harness-check``.
 
-    python -m bench harness-check [--preset quick] [--impl NAME ...] [--out DIR]
+    python -m lab harness-check [--preset quick] [--impl NAME ...] [--out DIR]
                                   [--readme README.md]
 
 A shared machine can change speed over minutes, and not by the same factor for
@@ -33,7 +33,6 @@ machine. ``--summary-only`` writes ``compare.md`` and the README's
 line again from the merged runs, timing nothing.
 """
 
-import argparse
 import json
 import shutil
 import subprocess
@@ -43,25 +42,19 @@ from pathlib import Path
 
 from bench.grid import PRESETS, get_preset
 from bench.report.changes import compare_runs, flagged
-from bench.report.common import ReportError, report_error
+from bench.report.common import DASH, ReportError, report_error
 from bench.report.compare import render_comparison
+from bench.report.comparisons import speedup_pairs
 from bench.report.files import write_atomic
-from bench.report.formatting import case_label
-from bench.report.harnesses import (
-    AGREE,
-    NO_B,
-    OFF_BOTH,
-    harness_ratios,
-    off_cases,
-    render_off_cases,
-    reversed_verdicts,
-)
+from bench.report.formatting import case_label, fmt_sig, heading, md_table
+from bench.report.intervals import MIN_EFFECT, Ratio, speedup
 from bench.report.model import parse_run
 from bench.report.pyperf_medians import load_pyperf, pyperf_files
 from bench.report.reading import check_pytest_benchmark, read_json
 from bench.report.readme import with_line
 from bench.run import RESULTS, ROOT
 from kernels import IMPLEMENTATIONS
+from lab.checks import MARKERS, PROG
 
 OUT = RESULTS / "harness-check"
 # The steps that allocate their temporaries at every call, timed in glibc's
@@ -70,7 +63,178 @@ OUT = RESULTS / "harness-check"
 # minutes in all)
 DEFAULT_STATE = ("numpy", "jax", "torch")
 RUNS = ("a", "b")
-HARNESS_MARKERS = ("<!-- harness-check:begin -->", "<!-- harness-check:end -->")
+HARNESS_MARKERS = MARKERS["harness-check"]
+
+
+# pyperf against pytest-benchmark, case by case
+
+AGREE = 0.10
+SHOWN = 30
+
+
+def harness_ratios(run, medians):
+    """``{(impl, dtype, n, d): pyperf median / pytest-benchmark median}`` over the
+    cases both timed."""
+    out = {}
+    for (impl, dtype, n, d), seconds in medians.items():
+        t = run.median(impl, dtype, n, d)
+        if t is not None and t > 0:
+            out[(impl, dtype, n, d)] = seconds / t
+    return out
+
+
+def _called(ratio):
+    """+1 / -1: a winner called; 0: a tie (``bench.report.intervals``). A ratio
+    without interval (pyperf's, or an older run's) is a tie within
+    ``MIN_EFFECT`` of 1."""
+    if ratio.has_interval:
+        return ratio.sign
+    return (1 if ratio > 1 else -1) if ratio.large else 0
+
+
+def reversed_verdicts(run, medians):
+    """``[(a, b, dtype, n, d)]`` where pyperf and pytest-benchmark each call a
+    winner of a speedup pair, and not the same one: each ratio at least
+    ``MIN_EFFECT`` from 1, and pytest-benchmark's interval, where it has one,
+    excluding 1. A tie in either is no verdict to reverse."""
+    timed = {k[0] for k in medians}
+    sizes = sorted({k[1:] for k in medians})
+    out = []
+    for a, b in speedup_pairs([i for i in run.impls if i in timed]):
+        for dtype, n, d in sizes:
+            pa, pb = medians.get((a, dtype, n, d)), medians.get((b, dtype, n, d))
+            ours = speedup(run, a, b, dtype, n, d)
+            if None in (pa, pb, ours) or not pa > 0:
+                continue
+            theirs, called = _called(Ratio(pb / pa)), _called(ours)
+            if theirs and called and theirs != called:
+                out.append((a, b, dtype, n, d))
+    return out
+
+
+DRIFT = f"the machine moved: within {100 * AGREE:g} % of run B, or between A and B"
+OFF_BOTH = "off both runs (docs/timing.md: what that was on the developer's machine)"
+NO_B = "not in run B"
+
+
+def off_cases(run_a, run_b, medians):
+    """Every case where pyperf lies more than ``AGREE`` from run A, with why.
+
+    Parameters
+    ----------
+    run_a, run_b : Run
+        Two pytest-benchmark runs of the same cases, taken before and after
+        pyperf (``python -m lab harness-check``).
+    medians : dict
+        pyperf's medians, ``{(impl, dtype, n, d): seconds}``.
+
+    Returns
+    -------
+    list of tuple
+        ``(key, pyperf / A, pyperf / B or None, reason)``, worst first; the reason
+        is ``DRIFT`` where pyperf lies within ``AGREE`` of run B, or between A and
+        B (the machine's speed moved in the minutes between the runs, and pyperf
+        with it), ``NO_B`` where run B has no time of the case, else
+        ``OFF_BOTH`` (``docs/timing.md``, "Two harnesses", says what such a case
+        was when the developer's machine was measured: not what the harnesses
+        time, but one process's or one minute's speed).
+    """
+    out = []
+    for key, ratio in harness_ratios(run_a, medians).items():
+        if abs(ratio - 1) <= AGREE:
+            continue
+        b = run_b.median(*key)
+        if not b:
+            out.append((key, ratio, None, NO_B))
+            continue
+        to_b = medians[key] / b
+        between = (ratio - 1) * (to_b - 1) <= 0
+        near_b = abs(to_b - 1) <= AGREE
+        out.append((key, ratio, to_b, DRIFT if near_b or between else OFF_BOTH))
+    return sorted(out, key=lambda row: -abs(row[1] - 1))
+
+
+def render_off_cases(rows, level):
+    """The table of ``off_cases`` (for the harness check's ``compare.md``)."""
+    if not rows:
+        return ""
+    table = [
+        [
+            dt,
+            impl,
+            f"{n:,} x {d:,}",
+            f"{fmt_sig(to_a)}x",
+            f"{fmt_sig(to_b)}x" if to_b is not None else DASH,
+            reason,
+        ]
+        for (impl, dt, n, d), to_a, to_b, reason in rows
+    ]
+    return "\n\n".join(
+        [
+            heading(level, "pyperf against runs A and B: the cases off run A"),
+            f"Every case whose pyperf median lies more than {100 * AGREE:.0f} % from"
+            " run A's, with pyperf against run B, taken minutes later, beside it.",
+            md_table(
+                ["dtype", "implementation", "n x d", "pyperf / A", "pyperf / B", "why"],
+                table,
+                "lllrrl",
+            ),
+        ]
+    )
+
+
+def render_harnesses(run, medians, level, title=None, where=None):
+    """The comparison section (for ``pyperf.md``); empty when no case is shared.
+
+    Parameters
+    ----------
+    run : Run
+        The pytest-benchmark run to set pyperf against.
+    medians : dict
+        pyperf's medians, ``{(impl, dtype, n, d): seconds}``.
+    level : int
+        Heading level.
+    title : str, optional
+        The section's heading; default "pyperf against pytest-benchmark".
+    where : str, optional
+        The run's file as the text names it; default its file name.
+    """
+    ratios = harness_ratios(run, medians)
+    if not ratios:
+        return ""
+    off = {k: r for k, r in ratios.items() if abs(r - 1) > AGREE}
+    flips = reversed_verdicts(run, medians)
+    share = 100 * (len(ratios) - len(off)) / len(ratios)
+    parts = [
+        heading(level, title or "pyperf against pytest-benchmark"),
+        f"pyperf's median of each case over the median of the same case in"
+        f" `{where or run.source}` (pytest-benchmark, preset {run.preset}):"
+        f" {len(ratios)} cases in common, {len(ratios) - len(off)} ({share:.0f} %)"
+        f" within {100 * AGREE:.0f} %.",
+        "Verdicts reversed between the two harnesses (a winner called by both,"
+        f" {100 * MIN_EFFECT:g} % apart or more, pytest-benchmark's interval"
+        " excluding 1): "
+        + (
+            "; ".join(f"{a} vs {b} at {n:,} x {d:,} {dt}" for a, b, dt, n, d in flips)
+            if flips
+            else "none."
+        ),
+    ]
+    if off:
+        worst = sorted(off.items(), key=lambda kv: -abs(kv[1] - 1))[:SHOWN]
+        rows = [
+            [dt, impl, f"{n:,} x {d:,}", f"{fmt_sig(r)}x"]
+            for (impl, dt, n, d), r in worst
+        ]
+        parts.append(
+            md_table(
+                ["dtype", "implementation", "n x d", "pyperf / pytest"], rows, "lllr"
+            )
+        )
+    return "\n\n".join(parts)
+
+
+# The check: the two harnesses in turn, one implementation at a time
 
 
 def plan(preset, impls, out=OUT):
@@ -201,7 +365,8 @@ def _shown(path):
 
 def finish(out, pyperf_dir, readme=None, merged=False):
     """Merge each run's parts, compare B with A, and write ``pytest-a.json``,
-    ``pytest-b.json``, ``compare.md`` (and the README's block), then remove the
+    ``pytest-b.json``, ``compare.md``, ``harnesses.md`` (pyperf against run A,
+    case by case) and the README's block, then remove the
     parts; return the summary. Nothing is written when an input is bad. With
     ``merged``, the parts are not looked for: ``pytest-a.json`` and
     ``pytest-b.json`` of an earlier check are read as they are, and
@@ -239,6 +404,18 @@ def finish(out, pyperf_dir, readme=None, merged=False):
     writes[out / "compare.md"] = render_comparison(comparison, a, b) + (
         f"\n{table}\n" if table else ""
     )
+    # pyperf against pytest-benchmark case by case: the same cases, timed in turn
+    writes[out / "harnesses.md"] = (
+        render_harnesses(
+            runs["a"],
+            medians,
+            1,
+            f"pyperf against pytest-benchmark on the same grid (preset"
+            f" {runs['a'].preset})",
+            a,
+        )
+        + "\n"
+    )
     if readme is not None:
         head = f"The committed harness check ({runs['a'].date}): "
         writes[readme] = with_line(readme, *HARNESS_MARKERS, head + line)
@@ -250,13 +427,11 @@ def finish(out, pyperf_dir, readme=None, merged=False):
     return line
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(
-        prog="python -m bench harness-check",
-        description="Time each implementation with pytest-benchmark, pyperf and"
-        " pytest-benchmark again, in turn, then compare the harnesses and the two"
-        " pytest-benchmark runs.",
-    )
+HELP = "pytest-benchmark, pyperf, pytest-benchmark again, in turn per implementation"
+
+
+def add_arguments(parser):
+    """``python -m lab harness-check``'s arguments."""
     parser.add_argument(
         "--preset", choices=list(PRESETS), default="quick", help="default quick"
     )
@@ -289,7 +464,10 @@ def main(argv=None):
         " the pytest-a.json and pytest-b.json already in --out (--preset and --impl"
         " do not apply)",
     )
-    args = parser.parse_args(argv)
+
+
+def run(args, parser=None):
+    """Time in turn (or, with --summary-only, read again) and finish; exit code."""
     if args.summary_only:
         return _finish(args, merged=True)
     impls = args.impl or get_preset(args.preset).implementations()
@@ -310,5 +488,5 @@ def _finish(args, merged):
     try:
         print(finish(args.out, RESULTS / "pyperf", args.readme, merged))
     except ReportError as exc:
-        return report_error("harness-check", exc, sys.stderr)
+        return report_error("harness-check", exc, prog=PROG)
     return 0

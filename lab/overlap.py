@@ -1,7 +1,7 @@
 """The overlap section: ``numba_simd``'s step against its two passes timed apart.
 
 At the sizes where ``X`` comes from memory the run times ``numba_simd``'s forward
-pass alone and its backward pass alone, from cache (``bench/overlap.py``). This
+pass alone and its backward pass alone, from cache (``bench/simd_passes.py``). This
 section puts them beside the step: the share of the backward pass the step hides,
 ``overlap = (T_forward + T_backward - T_step) / T_backward``, and the step's rate
 of reading ``X`` as a share of the one-thread stream's. An overlap near 1 with a
@@ -119,7 +119,7 @@ def render_overlap(run, level):
     intro = (
         f"`{OURS}` reads each block of X twice: forward (logits and per-sample"
         " terms) from memory, backward (the gradient) from the core's cache. The run"
-        f" times the two passes apart (`bench/overlap.py`) where n·d >="
+        f" times the two passes apart (`bench/simd_passes.py`) where n·d >="
         f" {OVERLAP_MIN_ELEMENTS:,}."
         " overlap = (forward + backward - step) / backward, from the medians: 1"
         " when the backward pass runs while memory streams the next rows, 0 when"

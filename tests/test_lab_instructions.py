@@ -1,4 +1,4 @@
-"""Instructions per cache line (``bench/instructions.py``), without valgrind.
+"""Instructions per cache line (``lab/instructions.py``), without valgrind.
 
 What this module proves
 -----------------------
@@ -10,7 +10,8 @@ What this module proves
 - Without valgrind the command says so and exits 1, counting nothing.
 """
 
-from bench import instructions
+from lab import instructions
+from lab.__main__ import main as lab_main
 
 
 def _dump(folder, index, label, total):
@@ -50,7 +51,7 @@ def test_dumps_become_instructions_per_call_and_per_line(tmp_path):
 
 def test_without_valgrind_it_says_so(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(instructions.shutil, "which", lambda tool: None)
-    assert instructions.main(["--out", str(tmp_path)]) == 1
+    assert lab_main(["instructions", "--out", str(tmp_path)]) == 1
     assert "valgrind is not installed" in capsys.readouterr().out
     assert not list(tmp_path.iterdir())
 
@@ -60,6 +61,6 @@ def test_bad_arguments_exit_2(capsys):
 
     for argv in (["--size", "0x3"], ["--dtype", "float16"]):
         with pytest.raises(SystemExit) as exit_:
-            instructions.main(argv)
+            lab_main(["instructions", *argv])
         assert exit_.value.code == 2
     assert "--dtype" in capsys.readouterr().err

@@ -1,26 +1,28 @@
-"""The two passes timed apart (``bench/overlap.py``) and the overlap section."""
+"""The two passes timed apart (the benchmark's ``bench/simd_passes.py``) and the
+lab's overlap study (``lab/overlap.py``, in ``results/lab/studies.md``)."""
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 from runs import bench_json, tables
 
-from bench import overlap
+from bench import simd_passes
 from bench.data import make_problem
 from bench.grid import OVERLAP_MIN_ELEMENTS
 from bench.references import PASS_ROWS, wanted
 from bench.report import common
 from bench.report.model import parse_run
-from bench.report.overlap import hidden_of, overlap_of
 from kernels import numba_simd
 from kernels.numba_simd import block_rows
+from lab.overlap import hidden_of, overlap_of
+from lab.studies import render_studies
 
 
 def test_the_forward_pass_sums_the_steps_loss():
     for dtype in ("float64", "float32"):
         w, b, X, y = make_problem(1_000, 30, seed=3, dtype=dtype)
         loss = numba_simd.step(w, b, X, y, 0.1)[2]
-        assert_allclose(overlap.forward(w, b, X, y)[0] / len(y), loss, rtol=1e-6)
+        assert_allclose(simd_passes.forward(w, b, X, y)[0] / len(y), loss, rtol=1e-6)
 
 
 def test_the_backward_pass_rereads_the_first_block():
@@ -29,7 +31,7 @@ def test_the_backward_pass_rereads_the_first_block():
     expected = np.zeros(30)
     for i0 in range(0, 1_000, rows):
         expected += 0.25 * X[: min(rows, 1_000 - i0)].sum(axis=0)
-    assert_allclose(overlap.backward(X), expected, rtol=1e-12)
+    assert_allclose(simd_passes.backward(X), expected, rtol=1e-12)
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
@@ -46,7 +48,7 @@ def test_the_in_core_step_is_the_step_of_the_first_block_again_and_again(dtype):
     y_rep = np.tile(y[:rows], reps)[:n]
     g_w = np.zeros(d)
     loss, g_b, labels_ok = numba_simd.accumulate(w, b, X_rep, y_rep, 0, n, g_w)
-    got_loss, got_g_b, got_ok, got_g_w = overlap.in_core(w, b, X, y)
+    got_loss, got_g_b, got_ok, got_g_w = simd_passes.in_core(w, b, X, y)
     assert labels_ok
     assert got_ok == n
     rtol = 1e-12 if dtype == "float64" else 1e-6
@@ -91,10 +93,13 @@ def passes_json(t_forward, t_backward, t_step, n=1_000_000, d=100, t_in_core=Non
     return document
 
 
-def test_the_report_shows_the_overlap_and_its_target(tmp_path):
-    summary = (
-        tables(tmp_path, passes_json(0.050, 0.010, 0.052)) / "summary.md"
-    ).read_text()
+def studies(document):
+    """The lab's studies.md of a run."""
+    return render_studies(parse_run(document, "bench.json"), "bench.json")
+
+
+def test_the_report_shows_the_overlap_and_its_target():
+    summary = studies(passes_json(0.050, 0.010, 0.052))
     section = summary.split("## Overlap of the forward and backward passes")[1]
     section = section.split("\n## ")[0]
     row = next(r for r in section.splitlines() if r.startswith("| float64"))
@@ -103,17 +108,15 @@ def test_the_report_shows_the_overlap_and_its_target(tmp_path):
     assert cells[2:8] == ["50,000", "10,000", "52,000", "0.80", "80 %", "met"]
     # a run without the in-core row (made before it): no table of it
     assert "hidden" not in section
-    low = (
-        tables(tmp_path / "b", passes_json(0.050, 0.010, 0.058)) / "summary.md"
-    ).read_text()
+    low = studies(passes_json(0.050, 0.010, 0.058))
     assert "missed by 71 %" in low  # overlap 0.2 against 0.7
 
 
-def test_the_report_shows_the_in_core_share_and_how_much_is_hidden(tmp_path):
+def test_the_report_shows_the_in_core_share_and_how_much_is_hidden():
     # stream 0.8 * 0.052 = 0.0416 s; in-core 0.02 s: c = 0.48; hidden =
     # (0.0416 + 0.02 - 0.052) / 0.02 = 0.48
     document = passes_json(0.050, 0.010, 0.052, t_in_core=0.020)
-    summary = (tables(tmp_path, document) / "summary.md").read_text()
+    summary = studies(document)
     section = summary.split("## Overlap of the forward and backward passes")[1]
     section = section.split("\n## ")[0]
     row = [r for r in section.splitlines() if r.startswith("| float64")][1]
@@ -138,4 +141,9 @@ def test_the_passes_stay_out_of_the_reference_tables(tmp_path):
 
 def test_no_section_without_the_passes(tmp_path):
     document = bench_json({("numba_simd", 10, 1): 1e-6, ("numpy", 10, 1): 1e-5})
-    assert "Overlap of" not in (tables(tmp_path, document) / "summary.md").read_text()
+    assert "Overlap of" not in studies(document)
+    # the run's answer, summary.md, has no study in it
+    summary = (
+        tables(tmp_path, passes_json(0.05, 0.01, 0.052)) / "summary.md"
+    ).read_text()
+    assert "Overlap of" not in summary

@@ -8,7 +8,7 @@ hide behind the memory stream. callgrind (valgrind) counts the instructions a
 process executes, the same count whatever else the machine is doing, so this is a
 measure the noisy shared machines give exactly.
 
-``python -m bench instructions`` runs a child process under
+``python -m lab instructions`` runs a child process under
 ``valgrind --tool=callgrind``. The child compiles and warms each function, then
 for each one zeroes callgrind's counters (``callgrind_control --zero``), calls it
 ``CALLS`` times, and dumps them (``callgrind_control --dump=LABEL``); the parent
@@ -16,7 +16,7 @@ reads the dumps' totals and divides by the calls and by the lines of ``X``:
 
 - ``stream_one``: the loop that does nothing but read ``X`` (``bench/stream.py``);
 - ``forward``, ``backward``: ``numba_simd``'s two passes on their own
-  (``bench/overlap.py``; backward from cache);
+  (``bench/simd_passes.py``; backward from cache);
 - ``numba_simd`` and ``numba``: the whole step.
 
 What callgrind counts is the code LLVM compiled for the CPU that valgrind presents
@@ -52,7 +52,7 @@ def _functions():
     """``{name: (callable, takes)}``; takes is ``"X"`` or ``"step"`` or ``"fwd"``."""
     import kernels.numba_loop as numba_loop
     import kernels.numba_simd as numba_simd
-    from bench.overlap import backward, forward
+    from bench.simd_passes import backward, forward
     from bench.stream import stream_one
 
     return {
@@ -144,7 +144,7 @@ def render(counts, n, d, cpu, native):
         "\n\n".join(
             [
                 "# Instructions per cache line of X",
-                f"`python -m bench instructions --size {n}x{d}`: instructions executed"
+                f"`python -m lab instructions --size {n}x{d}`: instructions executed"
                 f" per call, counted by callgrind over {CALLS} calls after two warm"
                 f" ones, and per {LINE_BYTES}-byte line of X ({n:,} x {d:,}). A count,"
                 " not a time: the same on a loaded machine.",
@@ -169,18 +169,19 @@ def render(counts, n, d, cpu, native):
     )
 
 
-def main(argv=None):
-    """``python -m bench instructions``: count, write ``instructions.md``; exit code."""
-    parser = argparse.ArgumentParser(
-        prog="python -m bench instructions",
-        description="Instructions per call and per cache line of X, counted by"
-        " callgrind (needs valgrind).",
-    )
+HELP = "instructions per cache line of X, counted by callgrind"
+
+
+def add_arguments(parser):
+    """``python -m lab instructions``'s arguments."""
     parser.add_argument("--size", default="x".join(map(str, DEFAULT_SIZE)))
     parser.add_argument("--dtype", nargs="+", choices=DTYPES, default=list(DTYPES))
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument(CHILD_FLAG, action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+
+
+def run(args, parser):
+    """Count under callgrind, write ``instructions.md``; the exit code."""
     try:
         n, d = parse_size(args.size)
     except ValueError as err:
@@ -199,7 +200,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         cmd = ["valgrind", "--tool=callgrind", "--quiet"]
         cmd += [f"--callgrind-out-file={tmp}/callgrind.out.%p"]
-        cmd += [sys.executable, "-m", "bench.instructions", CHILD_FLAG]
+        cmd += [sys.executable, "-m", "lab", "instructions", CHILD_FLAG]
         cmd += ["--size", f"{n}x{d}", "--dtype", *args.dtype]
         print("counting under callgrind (minutes: Numba compiles under valgrind)")
         done = subprocess.run(cmd, capture_output=True, text=True)
@@ -214,7 +215,3 @@ def main(argv=None):
     print(path.read_text())
     print(f"wrote {path}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -10,7 +10,8 @@ from runs import pass_entry, run_with_bad_pass
 from bench import interference
 from bench.passes import merge_passes
 from bench.report import model
-from bench.report.disturbed import render_disturbed, set_by_one_pass
+from bench.report.intervals import set_by_one_pass
+from lab.disturbed import render_disturbed, with_interference
 
 STAT = "cpu  10 0 5 100 0 0 0 {steal} 0 0\ncpu0 5 0 2 50 0 0 0 0 0 0\n"
 
@@ -64,7 +65,7 @@ def test_a_case_one_pass_sets_shows_that_passs_steal():
         if "loopbench" in entry:
             entry["loopbench"]["pass_steal_s"] = [0.32, 0.0, 0.01, 0.0, 0.0]
     run = model.parse_run(doc, "x.json")
-    found, _ = set_by_one_pass(run)
+    found = with_interference(run, set_by_one_pass(run)[0])
     assert {c.steal for c in found} == {(0.32, 0.0)}
     text = render_disturbed(run, 2)
     assert "steal: that pass / the others (ms)" in text
@@ -108,7 +109,7 @@ def test_a_case_one_pass_sets_shows_that_passs_system_time():
             entry["loopbench"]["pass_system_s"] = system
             entry["loopbench"]["pass_nivcsw"] = [31, 1, 1, 0, 2]
     run = model.parse_run(doc, "x.json")
-    found, _ = set_by_one_pass(run)
+    found = with_interference(run, set_by_one_pass(run)[0])
     assert {c.system for c in found} == {(0.0461, 0.0002)}
     assert {c.switches for c in found} == {(31, 1.0)}
     text = re.sub(" +", " ", render_disturbed(run, 2))
@@ -124,5 +125,5 @@ def test_a_system_time_list_that_does_not_match_the_passes_is_dropped():
         if "loopbench" in entry:
             entry["loopbench"]["pass_system_s"] = [0.01, 0.02]
     run = model.parse_run(doc, "x.json")
-    assert all(t.pass_system is None for t in run.timings.values())
+    assert all("pass_system_s" not in t.per_pass for t in run.timings.values())
     assert "system time" not in render_disturbed(run, 2)

@@ -4,7 +4,7 @@ A disturbed pass (``bench/report/disturbed.py``) is the machine, not the code; t
 module says what on the machine. A thread that does nothing but read the clock in
 a tight loop sees every stretch in which it did not run as a gap between two
 readings: an interrupt, another task, the hypervisor running something else on
-the vCPU. ``python -m bench gaps`` pins such a thread to each CPU the process may
+the vCPU. ``python -m lab gaps`` pins such a thread to each CPU the process may
 use, in turn, in slices of ``SLICE`` seconds until each CPU has had ``--seconds``,
 so that a spell of disturbance meets every CPU's probe alike, and writes a table of
 what it lost on each (``results/machine/gaps.md``):
@@ -30,7 +30,6 @@ with time, so one probe is a sample of the machine, not a constant of it; the pa
 says when it was taken.
 """
 
-import argparse
 import math
 import os
 import platform
@@ -289,7 +288,7 @@ def render(probes, when, machine, others=()):
     return "\n\n".join(
         [
             "# Gaps: what a spinning thread did not get of each CPU",
-            f"`python -m bench gaps`, {when}, on {machine}. A thread pinned to each"
+            f"`python -m lab gaps`, {when}, on {machine}. A thread pinned to each"
             f" CPU in turn, {slice_s:.3g} s at a time, {seconds:.3g} s on each,"
             f" read the clock in a loop; a step between two readings over"
             f" {GAP_NS / 1e3:.0f} µs is a gap, *short* up to {LONG_NS / 1e6:.0f} ms"
@@ -325,13 +324,11 @@ def _others(others, span_s):
     )
 
 
-def main(argv=None):
-    """``python -m bench gaps``: probe each CPU, write ``gaps.md``; exit code."""
-    parser = argparse.ArgumentParser(
-        prog="python -m bench gaps",
-        description="Pin a clock-reading thread to each CPU in turn and table the"
-        " gaps it saw: interrupts, time slices, the host holding a vCPU.",
-    )
+HELP = "the gaps a clock-reading thread sees on each CPU"
+
+
+def add_arguments(parser):
+    """``python -m lab gaps``'s arguments."""
     parser.add_argument(
         "--seconds",
         type=float,
@@ -339,7 +336,10 @@ def main(argv=None):
         help=f"seconds on each CPU, in slices of {SLICE:g} s (default {SECONDS:g})",
     )
     parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args(argv)
+
+
+def run(args, parser):
+    """Probe each CPU, write ``gaps.md``; the exit code."""
     if not (math.isfinite(args.seconds) and args.seconds >= MIN_SECONDS):
         parser.error(
             f"argument --seconds: must be a finite number >= {MIN_SECONDS:g},"

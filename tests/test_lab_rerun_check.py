@@ -1,4 +1,4 @@
-"""``python -m bench rerun-check`` (``bench/report/rerun_check.py``) on hand-made runs.
+"""The lab's ``python -m lab rerun-check`` (``lab/rerun_check.py``) on hand-made runs.
 
 What this module proves
 -----------------------
@@ -19,8 +19,8 @@ import json
 import pytest
 from runs import run_json
 
-from bench.__main__ import main as bench_main
-from bench.report.rerun_check import RERUN_MARKERS
+from lab.__main__ import main as lab_main
+from lab.rerun_check import RERUN_MARKERS
 
 LATER = "2026-01-02T03:14:05+00:00"  # ten minutes after run_json's date
 
@@ -41,7 +41,7 @@ def runs(tmp_path):
 
 
 def _check(capsys, *argv):
-    code = bench_main(["rerun-check", *map(str, argv)])
+    code = lab_main(["rerun-check", *map(str, argv)])
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -1,4 +1,5 @@
-"""``python -m bench harness-check`` (``bench/harness_check.py``) on hand-made runs.
+"""The lab's ``python -m lab harness-check`` (``lab/harness_check.py``) on hand-made
+runs.
 
 What this module proves
 -----------------------
@@ -30,9 +31,11 @@ from pathlib import Path
 import pytest
 from runs import SIZES, pyperf_file, run_json
 
-from bench import harness_check, test_gpu, test_reference, test_step
+from bench import test_gpu, test_reference, test_step
 from bench.grid import MIN_ROUND_TIME
 from bench.report.common import ReportError
+from lab import harness_check
+from lab.__main__ import main as lab_main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -150,11 +153,15 @@ def test_finish_merges_compares_and_quotes_the_figures(check):
     assert "3 of 9 cases (33 %) flagged" in line
     assert sorted(p.name for p in out.iterdir()) == [
         "compare.md",
+        "harnesses.md",
         "pytest-a.json",
         "pytest-b.json",
     ]
     compare = (out / "compare.md").read_text(encoding="utf-8")
     assert compare.startswith("# loopbench compare: NEW against BASE")
+    harnesses = (out / "harnesses.md").read_text(encoding="utf-8")
+    assert harnesses.startswith("# pyperf against pytest-benchmark on the same grid")
+    assert "6 cases in common, 3 (50 %) within 10 %" in harnesses
     text = readme.read_text(encoding="utf-8")
     assert text.startswith("top\n<!-- harness-check:begin -->\nThe committed harness")
     assert "The committed harness check (2026-01-02 03:04:05 UTC): pyperf" in text
@@ -231,7 +238,7 @@ def test_summary_only_writes_again_from_the_merged_runs(check, monkeypatch):
         harness_check.subprocess, "call", lambda *a, **k: pytest.fail("timed")
     )
     argv = ["--summary-only", "--out", str(out), "--readme", str(readme)]
-    assert harness_check.main(argv) == 0
+    assert lab_main(["harness-check", *argv]) == 0
     assert (out / "compare.md").exists()
     assert line in readme.read_text(encoding="utf-8")
 
@@ -254,11 +261,11 @@ def test_bad_input_from_the_command_is_one_line_and_exit_2(check, monkeypatch, c
     readme.write_text("no markers\n", encoding="utf-8")
     monkeypatch.setattr(harness_check, "RESULTS", pyperf.parent)
     argv = ["--summary-only", "--out", str(out), "--readme", str(readme)]
-    assert harness_check.main(argv) == 2
+    assert lab_main(["harness-check", *argv]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.count("\n") == 1
-    assert captured.err.startswith("python -m bench harness-check: error: ")
+    assert captured.err.startswith("python -m lab harness-check: error: ")
     assert "marker <!-- harness-check:begin -->" in captured.err
 
 
@@ -270,7 +277,9 @@ def test_a_failing_command_stops_the_check(tmp_path, monkeypatch, capsys):
         return 3 if "pyperf" in cmd else 0
 
     monkeypatch.setattr(harness_check.subprocess, "call", call)
-    code = harness_check.main(["--impl", "numpy", "numba", "--out", str(tmp_path)])
+    code = lab_main(
+        ["harness-check", "--impl", "numpy", "numba", "--out", str(tmp_path)]
+    )
     assert code == 3
     assert len(calls) == 2  # run A of numpy, then its pyperf, which failed
     assert "harness-check: pyperf: numpy failed (exit 3); stopped" in (

@@ -1,4 +1,4 @@
-"""The gap probe (``bench/gaps.py``): a clock-reading thread's gaps, counted right,
+"""The gap probe (``lab/gaps.py``): a clock-reading thread's gaps, counted right,
 pinned where asked, and tabled."""
 
 import os
@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from bench import gaps
+from lab import gaps
+from lab.__main__ import main as lab_main
 
 
 def fake_clock(steps_ns):
@@ -124,7 +125,7 @@ def test_the_page_gives_each_cpu_its_figures_in_their_units():
 
 
 def test_the_command_writes_a_row_per_cpu(tmp_path):
-    assert gaps.main(["--seconds", "0.02", "--out", str(tmp_path)]) == 0
+    assert lab_main(["gaps", "--seconds", "0.02", "--out", str(tmp_path)]) == 0
     text = (tmp_path / "gaps.md").read_text(encoding="utf-8")
     first_table = text.split("\n\n")[2].splitlines()
     assert len(first_table) == 2 + len(gaps.cpus())  # header, rule, a row per CPU
@@ -135,7 +136,7 @@ def test_the_command_writes_a_row_per_cpu(tmp_path):
 @pytest.mark.parametrize("seconds", ["0", "inf", "nan", "-1"])
 def test_the_command_refuses_a_bad_duration(tmp_path, seconds, capsys):
     with pytest.raises(SystemExit):
-        gaps.main(["--seconds", seconds, "--out", str(tmp_path)])
+        lab_main(["gaps", "--seconds", seconds, "--out", str(tmp_path)])
     assert "argument --seconds" in capsys.readouterr().err
 
 
