@@ -1,8 +1,13 @@
-"""The lesson: one executable notebook, "Loops, vectorization and compiled loops".
+"""The lesson: "What a Python loop costs, and when NumPy or a compiled loop wins".
 
-``lesson/lesson.md`` is a Jupytext Markdown notebook (text that diffs well; open
-it in Jupyter with Jupytext, or convert it with ``jupytext --to ipynb``). It walks
-from the source notebook to the suite, measuring on the reader's machine.
-``python -m lesson`` (``make lesson``) executes it and writes an HTML page with
-the outputs; ``tests/test_lesson.py`` executes it at its small sizes.
+``lesson/lesson.md`` is the core, a Jupytext Markdown notebook a class can run in
+a couple of minutes; the deeper notebooks beside it (``compile``, ``memory``,
+``vector_units``, ``threads``, ``xla_inductor``, ``seed``) each run on their own,
+and ``exercises`` keeps its solutions apart, in ``solutions``
+(``lesson.run.NOTEBOOKS``). Each ``NAME.ipynb`` is ``NAME.md`` executed.
+``helpers.py`` holds what they share (the timer, thread settings, the committed
+reference run), ``checks.py`` the exercises' checks. ``python -m lesson``
+(``make lesson``) executes them and writes HTML pages with the outputs;
+``tests/test_lesson.py`` executes them, ``tests/test_lesson_budget.py`` checks
+the core's budget and the paths the notebooks read.
 """

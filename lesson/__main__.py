@@ -1,4 +1,4 @@
-"""``python -m lesson``: execute the lesson notebook and write it as HTML."""
+"""``python -m lesson``: execute the lesson notebooks and write them as HTML."""
 
 import sys
 

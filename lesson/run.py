@@ -22,12 +22,14 @@ so that the notebook finds ``results/``.
 """
 
 import argparse
+import asyncio
 import datetime
 import importlib.metadata
 import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -71,13 +73,18 @@ def source(name):
     return HERE / f"{name}.md"
 
 
-def own_kernel():
+def own_kernel(sockets):
     """A kernel manager for ``sys.executable``: no kernel folder is searched, so
-    only ipykernel's built-in spec exists."""
+    only ipykernel's built-in spec exists. Its sockets are local files (ipc, not
+    TCP: nothing listens on the network while it runs) under the folder
+    ``sockets``, one folder per kernel, so that kernels started at the same time
+    never pick the same file."""
     specs = KernelSpecManager(kernel_dirs=[])
-    # local sockets (ipc), not TCP: nothing listens on the network while it runs
     return AsyncKernelManager(
-        kernel_name="python3", kernel_spec_manager=specs, transport="ipc"
+        kernel_name="python3",
+        kernel_spec_manager=specs,
+        transport="ipc",
+        ip=str(Path(sockets) / "kernel"),
     )
 
 
@@ -126,6 +133,38 @@ def stamp(small=False, now=None, seconds=None):
     )
 
 
+def _client(small, notebook, timeout, sockets):
+    """``(notebook node, its client, the stamp's time)``, ready to execute."""
+    nb = jupytext.read(notebook)
+    now = datetime.datetime.now(datetime.UTC)
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(stamp(small, now)))
+    for i, cell in enumerate(nb.cells):  # the same ids at every run: small diffs
+        cell.id = f"cell-{i:03d}"
+    client = NotebookClient(
+        nb,
+        km=own_kernel(sockets),
+        timeout=timeout,
+        record_timing=False,  # no clock readings in the cells' metadata
+        resources={"metadata": {"path": str(ROOT)}},
+    )
+    return nb, client, now
+
+
+async def execute_async(small=False, notebook=NOTEBOOK, timeout=CELL_TIMEOUT):
+    """``execute``, as a coroutine: several notebooks can run at once, each in
+    its own kernel."""
+    with tempfile.TemporaryDirectory(prefix="lesson-kernel-") as sockets:
+        nb, client, now = _client(small, notebook, timeout, sockets)
+        env = {**os.environ, SMALL_ENV: "1" if small else "0"}
+        start = time.perf_counter()
+        # a kernel manager passed in is not the client's to shut down unless told
+        await client.async_execute(env=env, cleanup_kc=True)
+        seconds = time.perf_counter() - start
+    nb.cells[0].source = stamp(small, now, seconds)
+    nb.metadata["loopbench"] = {"seconds": round(seconds, 1), "small": small}
+    return nb
+
+
 def execute(small=False, notebook=NOTEBOOK, timeout=CELL_TIMEOUT):
     """Run every cell of ``notebook`` in a new kernel; return the executed notebook.
 
@@ -149,26 +188,31 @@ def execute(small=False, notebook=NOTEBOOK, timeout=CELL_TIMEOUT):
     nbclient.exceptions.CellExecutionError
         A cell raised; the message holds the cell and its traceback.
     """
-    nb = jupytext.read(notebook)
-    now = datetime.datetime.now(datetime.UTC)
-    nb.cells.insert(0, nbformat.v4.new_markdown_cell(stamp(small, now)))
-    for i, cell in enumerate(nb.cells):  # the same ids at every run: small diffs
-        cell.id = f"cell-{i:03d}"
-    env = {**os.environ, SMALL_ENV: "1" if small else "0"}
-    client = NotebookClient(
-        nb,
-        km=own_kernel(),
-        timeout=timeout,
-        record_timing=False,  # no clock readings in the cells' metadata
-        resources={"metadata": {"path": str(ROOT)}},
-    )
-    start = time.perf_counter()
-    # a kernel manager passed in is not the client's to shut down unless told to
-    client.execute(env=env, cleanup_kc=True)
-    seconds = time.perf_counter() - start
-    nb.cells[0].source = stamp(small, now, seconds)
-    nb.metadata["loopbench"] = {"seconds": round(seconds, 1), "small": small}
-    return nb
+    return asyncio.run(execute_async(small, notebook, timeout))
+
+
+def execute_all(runs, timeout=CELL_TIMEOUT):
+    """Execute several notebooks at once, each in its own kernel.
+
+    Parameters
+    ----------
+    runs : dict
+        ``{name: small}``: the notebooks of ``NOTEBOOKS`` to run, and at which
+        sizes.
+
+    Returns
+    -------
+    dict
+        ``{name: executed notebook, or the exception its execution raised}``.
+    """
+
+    async def gather():
+        jobs = [
+            execute_async(small, source(name), timeout) for name, small in runs.items()
+        ]
+        return await asyncio.gather(*jobs, return_exceptions=True)
+
+    return dict(zip(runs, asyncio.run(gather()), strict=True))
 
 
 def to_html(nb):

@@ -4,12 +4,11 @@ ones at their small sizes.
 What this module proves
 -----------------------
 - ``lesson/lesson.md``, the core, executes from the first cell to the last in a
-  fresh kernel of this interpreter (``lesson.run.execute``, as ``make lesson``
-  runs it) at the sizes a class runs it at (``LOOPBENCH_LESSON_SMALL=0``), and
-  states its answers in sentences built from what it measured: the seed's
-  per-sample loop timed, the loop against NumPy, the compiled loops against
-  NumPy, their first calls, the committed reference run named as such; its first
-  cell says how long it ran.
+  fresh kernel of this interpreter (as ``make lesson`` runs it) at the sizes a
+  class runs it at (``LOOPBENCH_LESSON_SMALL=0``), and states its answers in
+  sentences built from what it measured: the seed's per-sample loop timed, the
+  loop against NumPy, the compiled loops against NumPy, their first calls, the
+  committed reference run named as such; its first cell says how long it ran.
 - Every deeper notebook (``lesson.run.NOTEBOOKS``) executes at its small sizes
   (``LOOPBENCH_LESSON_SMALL=1``: seconds; their numbers then mean little): no
   cell raises, so the solutions' checks (asserts) and the agreement check of the
@@ -20,14 +19,16 @@ What this module proves
   why it skipped each peer that cannot run here.
 
 Timings themselves are not checked: timing belongs to the benchmarks. Each
-notebook is executed once.
+notebook is executed once, and all of them at the same time, each in a kernel of
+its own (``lesson.run.execute_all``): the test takes about as long as the
+longest of them where the cores are free.
 """
 
 import pytest
 
 import kernels
 from kernels._threads import threads_setting
-from lesson.run import NOTEBOOKS, execute, source
+from lesson.run import NOTEBOOKS, execute_all
 
 
 def _text(cell):
@@ -42,9 +43,20 @@ def _text(cell):
     return "".join(parts)
 
 
-def _run(name, small):
-    """Execute one notebook; its code cells' output as one text."""
-    nb = execute(small=small, notebook=source(name))  # raises, with the cell
+@pytest.fixture(scope="module")
+def executed():
+    """Every notebook executed once, all at the same time, each in its own kernel
+    (the core at its class size, the others small): ``{name: notebook or the
+    exception its execution raised}``."""
+    return execute_all({name: name != "lesson" for name in NOTEBOOKS})
+
+
+def _printed(executed, name):
+    """The code cells' output of one executed notebook, as one text; raises what
+    its execution raised (a CellExecutionError holds the cell and traceback)."""
+    nb = executed[name]
+    if isinstance(nb, BaseException):
+        raise nb
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code, f"{name} has no code cells"
     assert all(c.get("execution_count") for c in code), f"a cell of {name} did not run"
@@ -52,8 +64,8 @@ def _run(name, small):
     return "\n".join(_text(c) for c in code)
 
 
-def test_the_core_lesson_runs_at_class_size():
-    printed = _run("lesson", small=False)
+def test_the_core_lesson_runs_at_class_size(executed):
+    printed = _printed(executed, "lesson")
     assert printed.count("on this machine") >= 12
     assert "the seed's loop takes" in printed  # numpy_per_sample, timed
     assert "the Python loop costs" in printed
@@ -88,8 +100,8 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("name", [n for n in NOTEBOOKS if n != "lesson"])
-def test_a_deeper_notebook_runs_at_small_sizes(name):
-    printed = _run(name, small=True)
+def test_a_deeper_notebook_runs_at_small_sizes(executed, name):
+    printed = _printed(executed, name)
     for text in EXPECTED[name]:
         assert text in printed, f"{name} did not print {text!r}"
     if name != "xla_inductor":
