@@ -199,7 +199,7 @@ def main(argv=None):
         "predict",
         help="predicted time per step at a size, from a run's cost model",
         description="Each implementation's predicted time at N x D from the cost"
-        " model of a run (bench/report/predictor.py), with its error band; a"
+        " model of a run (bench/report/costs.py), with its error band; a"
         " prediction, not a measurement.",
         epilog="example:\n  python -m bench predict 50000 30 --dtype float32",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -259,7 +259,7 @@ def main(argv=None):
     if args.command == "compare":
         return run_compare_cli(args)
     if args.command == "predict":
-        from bench.report.predict import run_predict
+        from bench.report.cli import run_predict
 
         return run_predict(args)
     if args.command == "list":

@@ -127,7 +127,7 @@ def describe_run():
     The thread settings as held now (BLAS's per library, the peers'), Numba's
     threading layer (started only once ``numba_parallel`` has run) and the
     allocator state. The report reads these over ``describe_machine``'s record
-    (``bench.report.machine``).
+    (``bench.report.model``).
     """
     setting = blas_threads_setting()
     return {
@@ -161,7 +161,7 @@ CACHE_SYSFS = "/sys/devices/system/cpu/cpu0/cache"
 def cpu_caches():
     """The data caches of CPU 0, ``[{"level", "type", "bytes", "shared_cpus"}]``,
     from sysfs (Linux); empty where it is not readable. The cost model
-    (``bench/report/predictor.py``) sets X's footprint against them."""
+    (``bench/report/costs.py``) sets X's footprint against them."""
     out = []
     root = Path(CACHE_SYSFS)
     for index in sorted(root.glob("index*")):

@@ -5,7 +5,7 @@ the loader put the libraries, which pages the allocator got, how PyTorch's and
 JAX's thread pools came up. Measured on the developer's Xeon (docs/timing.md, "Two
 harnesses"), fresh processes timing the same JAX step settled up to a tenth apart,
 each steady for its whole life. Passes that share one process share its draw, so
-their spread, and the interval made from it (``bench/report/intervals.py``),
+their spread, and the interval made from it (``bench/report/stats.py``),
 leaves that out, and a second run flags what is only the next process's draw.
 
 So ``python -m bench run`` times pass ``p`` of the grid in process ``p``

@@ -1,7 +1,7 @@
 """Re-time the cases whose interval one pass set, after the run, in rounds.
 
 A pass that a neighbour disturbed makes its cases' intervals its own
-(``bench.report.intervals.set_by_one_pass``). After a run completes, ``retime``
+(``bench.report.stats.set_by_one_pass``). After a run completes, ``retime``
 times those cases again, all their passes, each pass in a pytest process of its own
 as the run timed it (``bench/processes.py``), and puts the new entries in the JSON
 in place of the old ones; a case that one pass still sets is timed again in a second
@@ -16,8 +16,8 @@ import tempfile
 from pathlib import Path
 
 from bench.processes import time_passes
-from bench.report.intervals import set_by_one_pass
 from bench.report.model import parse_run
+from bench.report.stats import set_by_one_pass
 
 MAX_RETIMED = 60  # cases; beyond that the machine was disturbed throughout
 ROUNDS = 3  # re-timings of a case that one pass still sets

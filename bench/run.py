@@ -21,8 +21,7 @@ from bench.grid import (
     sizes_option,
 )
 from bench.processes import passes_asked, time_passes
-from bench.report.answer import print_answer
-from bench.report.cli import report_after_run
+from bench.report.cli import print_answer, report_after_run
 from bench.retime import retime
 from kernels import IMPLEMENTATIONS, trait
 from kernels._gpu import why_no_gpu

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 from typing import NamedTuple
 
-from bench.report.files import write_atomic
+from bench.report.common import write_atomic
 from bench.report.readme import with_line
 from bench.run import JSON_NAME, ROOT, run_pytest_benchmark
 

@@ -4,7 +4,7 @@ and the passes disturbed in many cases, with what else took the machine.
 A neighbour that slows the machine for a while lands in one pass of the grid; the
 bootstrap interval of a case with few passes can then reach out to that pass alone,
 and turn a clear verdict into a tie. The benchmark finds such cases
-(``bench.report.intervals.set_by_one_pass``: the most deviant pass more than
+(``bench.report.stats.set_by_one_pass``: the most deviant pass more than
 ``OUTLIER``, 20 %, from the median of the others, while those agree within half
 that) and times them again after every run (``bench/retime.py``). This study
 reads what remains:
@@ -24,8 +24,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from bench.report.formatting import heading, md_table
-from bench.report.intervals import OnePass, set_by_one_pass
+from bench.report.common import heading, md_table
+from bench.report.stats import OnePass, set_by_one_pass
 
 MANY = 3
 MANY_SHARE = 0.05
@@ -34,7 +34,7 @@ STEAL, SYSTEM, SWITCHES = "pass_steal_s", "pass_system_s", "pass_nivcsw"
 
 
 class Disturbed(NamedTuple):
-    """A case one pass sets (``bench.report.intervals.OnePass``) with, where the
+    """A case one pass sets (``bench.report.stats.OnePass``) with, where the
     run recorded them, the machine's steal time in that pass and the median of
     the others' (seconds), and the same of the process's system time and of its
     involuntary context switches."""

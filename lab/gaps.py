@@ -41,7 +41,7 @@ from typing import NamedTuple
 import numpy as np
 
 from bench import interference
-from bench.report.formatting import md_table
+from bench.report.common import md_table
 
 try:
     import resource

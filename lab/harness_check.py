@@ -41,17 +41,22 @@ from datetime import datetime
 from pathlib import Path
 
 from bench.grid import PRESETS, get_preset
-from bench.report.changes import compare_runs, flagged
-from bench.report.common import DASH, ReportError, report_error
-from bench.report.compare import render_comparison
-from bench.report.comparisons import speedup_pairs
-from bench.report.files import write_atomic
-from bench.report.formatting import case_label, fmt_sig, heading, md_table
-from bench.report.intervals import MIN_EFFECT, Ratio, speedup
-from bench.report.model import parse_run
-from bench.report.pyperf_medians import load_pyperf, pyperf_files
-from bench.report.reading import check_pytest_benchmark, read_json
+from bench.report.common import (
+    DASH,
+    ReportError,
+    case_label,
+    fmt_sig,
+    heading,
+    md_table,
+    report_error,
+    speedup_pairs,
+    write_atomic,
+)
+from bench.report.compare import compare_runs, flagged, render_comparison
+from bench.report.document import load_pyperf, pyperf_files
+from bench.report.model import check_pytest_benchmark, parse_run, read_json
 from bench.report.readme import with_line
+from bench.report.stats import AGREE, MIN_EFFECT, Ratio, speedup
 from bench.run import RESULTS, ROOT
 from kernels import IMPLEMENTATIONS
 from lab.checks import MARKERS, PROG
@@ -68,7 +73,6 @@ HARNESS_MARKERS = MARKERS["harness-check"]
 
 # pyperf against pytest-benchmark, case by case
 
-AGREE = 0.10
 SHOWN = 30
 
 
@@ -84,7 +88,7 @@ def harness_ratios(run, medians):
 
 
 def _called(ratio):
-    """+1 / -1: a winner called; 0: a tie (``bench.report.intervals``). A ratio
+    """+1 / -1: a winner called; 0: a tie (``bench.report.stats``). A ratio
     without interval (pyperf's, or an older run's) is a tie within
     ``MIN_EFFECT`` of 1."""
     if ratio.has_interval:

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.grid import DTYPES, parse_size
-from bench.report.formatting import fmt_sig, md_table
+from bench.report.common import fmt_sig, md_table
 
 CALLS = 3
 LINE_BYTES = 64

@@ -1,16 +1,16 @@
 """The lab's study of the cost model: how well it predicts each implementation.
 
-``bench/report/predictor.py`` fits, per implementation and dtype, a cost model
+``bench/report/costs.py`` fits, per implementation and dtype, a cost model
 with the caches, and gives a crossover or a prediction only where its
 leave-one-out error meets its target. This study tables those errors for a run,
 so that a model that misses can be traced to the implementation and the sizes.
 """
 
-from bench.report.formatting import heading, md_table
-from bench.report.predictor import predictors, run_caches
+from bench.report.common import heading, md_table
+from bench.report.costs import predictors, run_caches
 
 MODEL_NOTE = (
-    "The cost model that predicts (`bench/report/predictor.py`): t = t0 + s·n +"
+    "The cost model that predicts (`bench/report/costs.py`): t = t0 + s·n +"
     " q·n·log2(d+1) + c·n·d + n·d·(m2·miss(X, L2) + m3·miss(X, L3)) + n·(u2·miss(T,"
     " L2) + u3·miss(T, L3)), where miss(F, C) = 1 / (1 + (C/F)²) is the share of F"
     " bytes a cache of C bytes misses, X the bytes of X and T those of the"

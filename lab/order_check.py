@@ -36,9 +36,17 @@ import sys
 from pathlib import Path
 
 from bench.__main__ import main as bench_main
-from bench.report.common import ReportError, report_error
-from bench.report.formatting import case_label, case_list, fmt_cell, heading, md_table
+from bench.report.common import (
+    ReportError,
+    case_label,
+    case_list,
+    fmt_cell,
+    heading,
+    md_table,
+    report_error,
+)
 from bench.report.model import load_run
+from bench.report.stats import AGREE
 from bench.run import RESULTS
 from lab.checks import (
     MARKERS,
@@ -49,7 +57,6 @@ from lab.checks import (
     write_outputs,
 )
 
-AGREE = 0.10
 AGREES, PROCESSES, ORDER = "agrees", "fresh processes disagree too", "moved by order"
 MAX_ALONE = 5
 PCT = f"{AGREE * 100:g} %"

@@ -18,11 +18,20 @@ with nothing hidden, a rate of ``s`` needs ``c <= 1 / s - 1``.
 import math
 
 from bench.grid import OVERLAP_MIN_ELEMENTS
-from bench.report.common import SIMD_BACKWARD, SIMD_FORWARD, SIMD_IN_CORE, STREAM_ONE
-from bench.report.comparisons import OURS, STREAM_GOAL
-from bench.report.formatting import fmt_cell, fmt_sig, heading, md_table
-from bench.report.intervals import Ratio, speedup
-from bench.report.targets import verdict
+from bench.report.common import (
+    OURS,
+    SIMD_BACKWARD,
+    SIMD_FORWARD,
+    SIMD_IN_CORE,
+    STREAM_GOAL,
+    STREAM_ONE,
+    fmt_cell,
+    fmt_sig,
+    heading,
+    md_table,
+)
+from bench.report.document import verdict
+from bench.report.stats import Ratio, speedup
 
 # The target (issue 18): at 1e6 x 100 the step hides at least this share
 OVERLAP_GOAL = 0.7

@@ -28,9 +28,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bench.report.changes import compare_runs, flagged, slower_than
 from bench.report.common import ReportError, report_error
-from bench.report.compare import render_comparison
+from bench.report.compare import compare_runs, flagged, render_comparison, slower_than
 from bench.report.model import load_run
 from bench.run import JSON_NAME, RESULTS
 from lab.checks import (

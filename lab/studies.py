@@ -12,9 +12,7 @@ the run's answer is ``summary.md`` (``python -m bench report``).
 
 from pathlib import Path
 
-from bench.report.common import ReportError, report_error
-from bench.report.files import write_atomic
-from bench.report.formatting import heading
+from bench.report.common import ReportError, heading, report_error, write_atomic
 from bench.report.model import load_run
 from bench.run import JSON_NAME, RESULTS
 from lab.checks import PROG

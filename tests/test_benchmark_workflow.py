@@ -215,7 +215,7 @@ def test_pyperf_cli_reads_the_committed_pyperf_files(args):
 
 
 def test_the_report_reads_the_run_state_beside_the_machine(workflow):
-    from bench.report.machine import describe_environment
+    from bench.report.model import describe_environment
 
     change = json.loads((workflow["tmp"] / "change.json").read_text())
     rows = dict(describe_environment(change))

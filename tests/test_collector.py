@@ -19,7 +19,7 @@ import pytest
 
 from bench import collector
 from bench.data import make_problem
-from bench.report import machine
+from bench.report import model
 
 
 @pytest.fixture(autouse=True)
@@ -90,8 +90,8 @@ def test_the_timing_code_settles_the_collector_first(monkeypatch):
 
 def test_the_run_table_says_how_the_collector_was_set():
     settings = {"passes": 5, "gc_disabled_while_timing": False}
-    rows = dict(machine._timing_settings({**settings, "gc_state": collector.STATE}))
+    rows = dict(model._timing_settings({**settings, "gc_state": collector.STATE}))
     assert rows["Garbage collector while timing"] == f"enabled; {collector.STATE}"
-    assert dict(machine._timing_settings(settings))[
-        "Garbage collector while timing"
-    ] == ("enabled")
+    assert dict(model._timing_settings(settings))["Garbage collector while timing"] == (
+        "enabled"
+    )

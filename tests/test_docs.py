@@ -33,9 +33,10 @@ from pathlib import Path
 import pytest
 from runs import bench_json, with_passes
 
-from bench.report import findings, headline, model
+from bench.report import document as report_doc
+from bench.report import model, readme
+from bench.report.common import MAX_COLUMNS
 from bench.report.costs import cost_model
-from bench.report.formatting import MAX_COLUMNS
 from bench.report.readme import BLOCKS
 from lesson import run as lesson_run
 
@@ -164,7 +165,7 @@ def test_the_readme_has_its_generated_blocks():
         assert text.count(end) == 1, f"README.md lacks the end of the {name} block"
     block = text.split(BLOCKS["findings"][0])[1].split(BLOCKS["findings"][1])[0]
     items = [line for line in block.splitlines() if line.startswith("- ")]
-    assert 3 <= len(items) <= findings.FRONT_PAGE, items
+    assert 3 <= len(items) <= report_doc.FRONT_PAGE, items
 
 
 def _peer_run():
@@ -190,7 +191,7 @@ def _peer_run():
 
 def test_the_headline_stays_narrow_with_the_peers():
     run = _peer_run()
-    md = headline.render_headline(run, 3, "link")
+    md = readme.render_headline(run, 3, "link")
     assert [c for _, c in table_widths(md)] == [README_COLUMNS]
     rows = [line for line in md.splitlines() if line.startswith("| numba")]
     assert len(rows) == 6  # three comparisons, two dtypes
@@ -200,7 +201,7 @@ def test_the_headline_stays_narrow_with_the_peers():
     assert "(jax)" in peer_rows[0]
     assert "(cython)" in peer_rows[0]  # at 20 x 3 cython's t0 is the smaller
     assert md.rstrip().endswith("link")
-    found = findings.findings(run, cost_model(run))
+    found = report_doc.findings(run, cost_model(run))
     assert found[0].startswith("`python` against `numpy` (float64 and float32)")
     assert "`numba_simd` against the peers" in found[3]
 
@@ -254,7 +255,7 @@ def test_the_architecture_map_names_every_module():
     text = ARCHITECTURE.read_text("utf-8")
     modules = [
         p
-        for folder in ("kernels", "bench", "bench/report")
+        for folder in ("kernels", "bench", "bench/report", "lab")
         for p in sorted((ROOT / folder).glob("*.py*"))
         if p.suffix in (".py", ".pyx")
     ]

@@ -1,4 +1,4 @@
-"""Intervals and verdicts (``bench/report/intervals.py``) and the per-pass summary
+"""Intervals and verdicts (``bench/report/stats.py``) and the per-pass summary
 of a run (``bench/passes.py``), on synthetic samples whose answer is known.
 
 What this module proves
@@ -9,7 +9,7 @@ What this module proves
 - The interval contains the ratio of the medians it bounds, and the same samples
   give the same interval, float for float.
 - Without per-pass medians (or with too few) there is no interval, and the verdict
-  is the medians' order, as in runs made before intervals.
+  is the medians' order, as in runs made before stats.
 - ``merge_passes`` makes one entry per case from one entry per pass: per-pass
   medians, rounds, a bounded sample of rounds, pytest-benchmark's statistics of
   all rounds, and entries without a pass left as they were.
@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from bench.passes import merge_passes
-from bench.report import intervals
+from bench.report import stats
 from bench.report.model import Timing
 
 
@@ -39,7 +39,7 @@ def test_one_distribution_is_a_tie():
     rng = np.random.default_rng(1)
     ties = 0
     for _ in range(40):
-        r = intervals.ratio([timing(draws(rng, 1e-5))], [timing(draws(rng, 1e-5))])
+        r = stats.ratio([timing(draws(rng, 1e-5))], [timing(draws(rng, 1e-5))])
         assert r.has_interval
         ties += r.sign == 0
     assert ties >= 38  # a 95 % interval and a minimum effect: (almost) never called
@@ -49,9 +49,7 @@ def test_one_distribution_is_a_tie():
 def test_a_20_percent_shift_is_called(shift, sign):
     rng = np.random.default_rng(2)
     for _ in range(20):
-        r = intervals.ratio(
-            [timing(draws(rng, 1e-5 * shift))], [timing(draws(rng, 1e-5))]
-        )
+        r = stats.ratio([timing(draws(rng, 1e-5 * shift))], [timing(draws(rng, 1e-5))])
         assert r.sign == sign
         assert r.low <= r <= r.high
         assert (r.low > 1) if sign > 0 else (r.high < 1)
@@ -60,53 +58,53 @@ def test_a_20_percent_shift_is_called(shift, sign):
 def test_a_small_shift_below_the_minimum_effect_is_a_tie():
     base = timing([1.00, 1.001, 0.999, 1.0005, 0.9995])
     new = timing([1.03, 1.031, 1.029, 1.0305, 1.0295])
-    r = intervals.ratio([new], [base])
+    r = stats.ratio([new], [base])
     assert r.low > 1  # the interval excludes 1 ...
     assert r.sign == 0  # ... but 3 % is less than the 5 % minimum effect
     bigger = timing([1.07, 1.071, 1.069, 1.0705, 1.0695])
-    assert intervals.ratio([bigger], [base]).sign == 1
+    assert stats.ratio([bigger], [base]).sign == 1
 
 
 def test_same_samples_same_interval():
     rng = np.random.default_rng(3)
     a, b = timing(draws(rng, 2e-6)), timing(draws(rng, 3e-6))
-    first = intervals.ratio([a], [b])
-    intervals._interval.cache_clear()
-    second = intervals.ratio([a], [b])
+    first = stats.ratio([a], [b])
+    stats._interval.cache_clear()
+    second = stats.ratio([a], [b])
     assert (first.low, first.high) == (second.low, second.high)
 
 
 def test_products_of_medians():
     # (speedup in one run) / (speedup in another): four cases, two on each side
     t = [timing([v * f for f in (0.99, 1.0, 1.01)]) for v in (10.0, 2.0, 1.0, 4.0)]
-    r = intervals.ratio([t[0], t[2]], [t[1], t[3]])
+    r = stats.ratio([t[0], t[2]], [t[1], t[3]])
     assert r == pytest.approx(10 * 1 / (2 * 4))
     assert r.low < r < r.high
 
 
 def test_constant_samples():
-    r = intervals.ratio([timing([2.0] * 5)], [timing([1.0] * 5)])
+    r = stats.ratio([timing([2.0] * 5)], [timing([1.0] * 5)])
     assert (float(r), r.low, r.high, r.sign) == (2.0, 2.0, 2.0, 1)
-    same = intervals.ratio([timing([1.0] * 5)], [timing([1.0] * 5)])
+    same = stats.ratio([timing([1.0] * 5)], [timing([1.0] * 5)])
     assert same.sign == 0
 
 
 @pytest.mark.parametrize("samples", [None, [1.0, 1.1]])
 def test_no_interval_without_enough_passes(samples):
-    r = intervals.ratio([timing(samples, 2.0)], [timing([1.0] * 5)])
+    r = stats.ratio([timing(samples, 2.0)], [timing([1.0] * 5)])
     assert not r.has_interval
     assert (float(r), r.sign) == (2.0, 1)
-    assert intervals.fmt_ratio(r) == "2.00"
-    assert intervals.verdict_word(r) == ""
-    assert intervals.ratio([timing(samples, 1.0)], [timing(samples, 1.0)]).sign == -1
+    assert stats.fmt_ratio(r) == "2.00"
+    assert stats.verdict_word(r) == ""
+    assert stats.ratio([timing(samples, 1.0)], [timing(samples, 1.0)]).sign == -1
 
 
 def test_formats():
-    called = intervals.Ratio(11.6, 11.21, 12.04)
-    tie = intervals.Ratio(1.02, 0.97, 1.08)
-    assert intervals.fmt_ratio(called) == "11.6 [11.2, 12.0]"
-    assert intervals.fmt_ratio(tie, "x") == "~1.02x [0.970, 1.08]"
-    assert [intervals.verdict_word(r) for r in (called, tie)] == ["faster", "tie"]
+    called = stats.Ratio(11.6, 11.21, 12.04)
+    tie = stats.Ratio(1.02, 0.97, 1.08)
+    assert stats.fmt_ratio(called) == "11.6 [11.2, 12.0]"
+    assert stats.fmt_ratio(tie, "x") == "~1.02x [0.970, 1.08]"
+    assert [stats.verdict_word(r) for r in (called, tie)] == ["faster", "tie"]
 
 
 # ----------------------------------------------------------------------- passes

@@ -1,4 +1,4 @@
-"""Cases whose interval one pass sets (the benchmark, ``bench.report.intervals``),
+"""Cases whose interval one pass sets (the benchmark, ``bench.report.stats``),
 their re-timing (``bench/retime.py``), and the lab's study of disturbed passes
 (``lab/disturbed.py``).
 
@@ -21,7 +21,7 @@ from runs import bench_json, run_with_bad_pass, with_passes
 
 from bench import retime
 from bench.report import model
-from bench.report.intervals import one_pass_outlier, set_by_one_pass
+from bench.report.stats import one_pass_outlier, set_by_one_pass
 from lab.disturbed import disturbed_passes, render_disturbed
 
 

@@ -1,6 +1,6 @@
 """The lab's harness check: pyperf against pytest-benchmark, case by case
 (``lab/harness_check.py``); and the benchmark's allocation-cost table
-(``bench/report/pyperf_medians.py``).
+(``bench/report/document.py``).
 
 What this module proves
 -----------------------
@@ -17,8 +17,8 @@ import pytest
 from runs import bench_json, with_passes
 
 from bench.report import model
-from bench.report.intervals import speedup
-from bench.report.pyperf_medians import DEFAULT_MALLOC, render_allocation_cost
+from bench.report.document import DEFAULT_MALLOC, render_allocation_cost
+from bench.report.stats import speedup
 from lab.harness_check import (
     _shown,
     harness_ratios,

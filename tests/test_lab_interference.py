@@ -10,7 +10,7 @@ from runs import pass_entry, run_with_bad_pass
 from bench import interference
 from bench.passes import merge_passes
 from bench.report import model
-from bench.report.intervals import set_by_one_pass
+from bench.report.stats import set_by_one_pass
 from lab.disturbed import render_disturbed, with_interference
 
 STAT = "cpu  10 0 5 100 0 0 0 {steal} 0 0\ncpu0 5 0 2 50 0 0 0 0 0 0\n"

@@ -1,4 +1,4 @@
-"""The cost model that predicts (``bench/report/predictor.py``) and
+"""The cost model that predicts (``bench/report/costs.py``) and
 ``python -m bench predict``.
 
 What this module proves
@@ -24,8 +24,8 @@ from runs import bench_json, with_passes
 
 from bench import __main__ as cli
 from bench.report import crossovers, model
-from bench.report.predict import predict_lines
-from bench.report.predictor import Predictor, predictors
+from bench.report.cli import predict_lines
+from bench.report.costs import Predictor, predictors
 
 CACHES = [
     {"level": 2, "type": "Unified", "bytes": 2**20, "shared_cpus": "0"},

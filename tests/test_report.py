@@ -31,17 +31,15 @@ from bench.report import (
     common,
     costs,
     crossovers,
-    figures,
-    findings,
-    formatting,
-    intervals,
     make_report,
     model,
-    reading,
-    targets,
+    stats,
 )
-from bench.report import machine as report_machine
-from bench.report.predictor import predictors
+from bench.report import (
+    document as report_doc,
+)
+from bench.report import model as report_machine
+from bench.report.costs import predictors
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "results" / "full"
@@ -347,7 +345,7 @@ def test_bad_input_is_a_clear_error(tmp_path, capsys, case):
 
 def test_no_results_at_all(tmp_path):
     with pytest.raises(ReportError, match="no pytest-benchmark JSON found"):
-        reading.find_latest_json(tmp_path / "results")
+        model.find_latest_json(tmp_path / "results")
 
 
 # ------------------------------------------------------------- output and CLI
@@ -397,7 +395,7 @@ def test_plots_are_png_files(tmp_path):
     path.write_text(json.dumps(bench_json(times)), encoding="utf-8")
     done = make_report(path, dpi=30)
     pngs = sorted(p.name for p in done.written if p.suffix == ".png")
-    planned = figures.planned_plots(done.run).values()
+    planned = report_doc.planned_plots(done.run).values()
     assert pngs == sorted({name for name, _ in planned})
     assert "speedup_numba_simd_vs_numpy.png" in pngs  # the heatmaps
     assert "speedup_numba_vs_numpy.png" in pngs
@@ -474,7 +472,7 @@ def test_default_input_is_the_newest_benchmark_json(tmp_path, write, monkeypatch
     hidden = write(bench_json(KNOWN), "results/full/.bench-x.json")
     for age, path in enumerate([pyperf_json, hidden, new, old]):
         os.utime(path, (1e9 - age * 100, 1e9 - age * 100))
-    assert reading.find_latest_json(tmp_path / "results") == new
+    assert model.find_latest_json(tmp_path / "results") == new
 
     monkeypatch.setattr(cli, "RESULTS", tmp_path / "results")
     assert bench_main(["report", "--no-plots"]) == 0
@@ -534,20 +532,20 @@ def _no_plots(make_report):
 
 
 def test_number_formats():
-    assert [formatting.fmt_sig(x) for x in (0.0965, 9.996, 1234.5, 160_000)] == [
+    assert [common.fmt_sig(x) for x in (0.0965, 9.996, 1234.5, 160_000)] == [
         "0.0965",
         "10.0",
         "1,230",
         "160,000",
     ]
-    assert [formatting.fmt_count(x) for x in (32.1, 1720.4, 64_857.8)] == [
+    assert [common.fmt_count(x) for x in (32.1, 1720.4, 64_857.8)] == [
         "32",
         "1,720",
         "64,900",
     ]
-    assert formatting.fmt_cell(None, "time") == common.DASH
-    assert formatting.fmt_csv(None) == ""
-    assert formatting.fmt_csv(0.1 + 0.2) == "0.3"
+    assert common.fmt_cell(None, "time") == common.DASH
+    assert common.fmt_csv(None) == ""
+    assert common.fmt_csv(0.1 + 0.2) == "0.3"
 
 
 def test_committed_tables_and_readme_match_their_json(tmp_path, monkeypatch):
@@ -593,7 +591,8 @@ def test_targets_are_measured_ratios(tmp_path):
     }
     run = model.parse_run(bench_json(times), "t.json")
     rows = {
-        (t.what, t.n): (size, ratio) for t, _, size, ratio in targets.target_rows(run)
+        (t.what, t.n): (size, ratio)
+        for t, _, size, ratio in report_doc.target_rows(run)
     }
     assert rows["numba vs numpy, the notebook's example", 20] == (
         (20, 3),
@@ -627,7 +626,7 @@ def test_targets_are_measured_ratios(tmp_path):
 
 
 def test_a_target_outside_the_grid_says_so():
-    rows = targets.target_rows(model.parse_run(bench_json(KNOWN), "k.json"))
+    rows = report_doc.target_rows(model.parse_run(bench_json(KNOWN), "k.json"))
     assert rows
     assert all(size is None and ratio is None for _, _, size, ratio in rows)
 
@@ -717,7 +716,7 @@ def test_the_time_a_case_gets_in_each_pass_reads_in_three_digits(tmp_path):
 
 def test_a_run_without_samples_says_so(tmp_path, write):
     notes = make_report(write(bench_json(KNOWN)), plots=False).notes
-    assert any(n.startswith(intervals.NO_INTERVAL) for n in notes)
+    assert any(n.startswith(stats.NO_INTERVAL) for n in notes)
 
 
 def test_same_json_with_passes_gives_byte_identical_tables(tmp_path):
@@ -726,7 +725,7 @@ def test_same_json_with_passes_gives_byte_identical_tables(tmp_path):
     )
     outs = []
     for name in ("a", "b"):
-        intervals._interval.cache_clear()  # recomputed, not remembered
+        stats._interval.cache_clear()  # recomputed, not remembered
         outs.append(tables(tmp_path / name, document))
     for name in ("summary.md", "summary.csv", "crossovers.csv"):
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes()
@@ -745,13 +744,14 @@ def test_targets_with_intervals():
     }
     run = model.parse_run(with_passes(bench_json(times), spread=0.02), "t.json")
     found = {
-        (t.what, t.n): (size, ratio) for t, _, size, ratio in targets.target_rows(run)
+        (t.what, t.n): (size, ratio)
+        for t, _, size, ratio in report_doc.target_rows(run)
     }
 
     def kind(what, n):
         _, ratio = found[what, n]
-        goal = next(t.goal for t in targets.TARGETS if (t.what, t.n) == (what, n))
-        return targets.verdict(ratio, goal)
+        goal = next(t.goal for t in report_doc.TARGETS if (t.what, t.n) == (what, n))
+        return report_doc.verdict(ratio, goal)
 
     assert kind("numba vs numpy, the notebook's example", 20) == ("met", "met")
     assert kind("numba vs numpy", 1_000_000)[0] == "too close"
@@ -764,7 +764,7 @@ def test_targets_with_intervals():
     assert size == (1_000_000, 100)
     assert ratio.has_interval
     assert ratio.low < 2.99 < ratio.high
-    md = targets.render_targets(run, 2)
+    md = report_doc.render_targets(run, 2)
     assert "too close to call: the interval spans the target" in md
     assert "met when the interval's low end reaches the target" in md
 
@@ -795,7 +795,7 @@ def test_heatmap_with_ties_is_a_png(tmp_path):
     path = tmp_path / "bench.json"
     path.write_text(json.dumps(with_passes(bench_json(times))), encoding="utf-8")
     done = make_report(path, dpi=30)
-    heatmap = tmp_path / figures.heatmap_plot("numba", "numpy")[0]
+    heatmap = tmp_path / report_doc.heatmap_plot("numba", "numpy")[0]
     assert heatmap in done.written
     assert heatmap.read_bytes().startswith(b"\x89PNG")
 
@@ -878,7 +878,7 @@ def test_findings_state_this_runs_numbers(tmp_path):
             info["alloc_bytes"] = 160 + per_n * info["n_samples"]
     run = model.parse_run(data, "f.json")
     fits = costs.cost_model(run)
-    found = findings.findings(run, fits)
+    found = report_doc.findings(run, fits)
     text = "\n".join(found)
     assert "costs 80.0 ns in the Python loop and 0.246 ns compiled" in text
     assert "a call costs NumPy 15.0 µs before it touches the data" in text
@@ -893,12 +893,12 @@ def test_findings_state_this_runs_numbers(tmp_path):
         "Compiling `numba` costs 1,000 ms; it is repaid after 74,075 calls at 20 x 3"
         in text
     )
-    md = findings.render_findings(run, fits, 3)
+    md = report_doc.render_findings(run, fits, 3)
     assert md.startswith("### What this run found\n\nIn this run (preset `quick`,")
     # a run without those rows says so instead of guessing
     bare = model.parse_run(bench_json({("numpy", 10, 1): 1e-5}), "b.json")
-    assert findings.findings(bare, costs.cost_model(bare)) == []
-    assert "nothing to report" in findings.render_findings(bare, [], 3)
+    assert report_doc.findings(bare, costs.cost_model(bare)) == []
+    assert "nothing to report" in report_doc.render_findings(bare, [], 3)
 
 
 def test_written_files_are_readable_by_everyone(tmp_path):

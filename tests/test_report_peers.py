@@ -8,7 +8,7 @@ What this module proves
   the win map, the read rate and its share of the roofline, memory, first calls,
   crossovers, pyperf and the CSV, without a change to the code.
 - No Markdown table of ``summary.md`` or ``pyperf.md`` has more than
-  ``formatting.MAX_COLUMNS`` columns, even with every declared implementation,
+  ``common.MAX_COLUMNS`` columns, even with every declared implementation,
   every reference row and a stranger in one run; a group too wide is split, and
   the CSV keeps every column.
 - ``numba_simd`` is set against each peer, with intervals, only where the run has
@@ -17,7 +17,8 @@ What this module proves
   cannot see reads "not seen", not a number; first calls cover every compiling
   implementation under either benchmark group name; the optional README block
   ``win-map`` is filled where the README has its markers.
-- No module of ``bench/report/`` but ``comparisons.py`` names an implementation
+- No module of ``bench/report/`` but ``common.py`` (its comparisons) names an
+  implementation
   in a string (read from the source with ``ast``).
 """
 
@@ -29,18 +30,11 @@ import pytest
 from runs import bench_json, compile_entry, read_csv, step_entry, tables, with_passes
 
 import kernels
-from bench.report import (
-    ReportError,
-    costs,
-    findings,
-    formatting,
-    make_report,
-    model,
-    targets,
-)
-from bench.report.comparisons import speedup_groups
-from bench.report.pyperf_medians import render_pyperf
-from bench.report.winners import cell_winners
+from bench.report import ReportError, common, costs, make_report, model
+from bench.report import document as report_doc
+from bench.report.common import speedup_groups
+from bench.report.document import render_pyperf
+from bench.report.stats import cell_winners
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = ((10, 1), (100, 10), (1_000, 100), (10_000, 10))
@@ -153,7 +147,7 @@ def test_an_unknown_implementation_in_pyperf():
     md, csv_text = render_pyperf(medians)
     assert "mystery vs numpy" in md
     assert "mystery_median_us" in csv_text.splitlines()[0]
-    assert max(header_widths(md)) <= formatting.MAX_COLUMNS
+    assert max(header_widths(md)) <= common.MAX_COLUMNS
 
 
 def everything_document():
@@ -181,7 +175,7 @@ def test_no_table_is_wider_than_ten_columns(tmp_path):
     md = (out / "summary.md").read_text("utf-8")
     widths = header_widths(md)
     assert widths
-    assert max(widths) <= formatting.MAX_COLUMNS
+    assert max(widths) <= common.MAX_COLUMNS
     # the win map has 10 values of d: split in two tables of n and 5 d each
     win_map = section(md, "Which implementation wins")
     assert header_widths(win_map.split("### float32")[0]) == [6, 6]
@@ -204,18 +198,18 @@ def test_no_table_is_wider_than_ten_columns(tmp_path):
 
 
 def test_md_tables_split_evenly_and_md_table_refuses_a_wide_table():
-    assert [list(r) for r in formatting.chunks(10, 9)] == [
+    assert [list(r) for r in common.chunks(10, 9)] == [
         [0, 1, 2, 3, 4],
         [5, 6, 7, 8, 9],
     ]
-    assert formatting.chunks(0, 9) == []
+    assert common.chunks(0, 9) == []
     headers = ["key", *(f"c{i}" for i in range(12))]
     rows = [[str(i) for i in range(13)]]
-    found = formatting.md_tables(headers, rows, "r" * 13)
+    found = common.md_tables(headers, rows, "r" * 13)
     assert [w for t in found for w in header_widths(t)] == [7, 7]
     assert all(t.startswith("| key |") for t in found)
     with pytest.raises(ValueError, match="a table of 13 columns"):
-        formatting.md_table(headers, rows, "r" * 13)
+        common.md_table(headers, rows, "r" * 13)
 
 
 PEER_RUN = {
@@ -327,16 +321,19 @@ def test_peer_targets_accept_a_tie_and_leave_out_absent_peers():
     document["benchmarks"].append(step_entry("jax", 20, 3, 5e-6))
     document["benchmarks"].append(step_entry("numba_simd", 20, 3, 1e-6))
     run = model.parse_run(document, "t.json")
-    found = {(t.what, t.n): (t, r) for t, _, _, r in targets.target_rows(run)}
+    found = {(t.what, t.n): (t, r) for t, _, _, r in report_doc.target_rows(run)}
     assert not [w for w, _ in found if "torch" in w]  # not in the run: no row
     target, ratio = found["numba_simd vs jax, every cell of the grid", None]
     assert ratio < 1  # the worst cell: jax 1.2 % faster, a tie
     assert ratio.sign == 0
-    assert targets.verdict(ratio, target.goal, target.tie_met) == ("met", "met: a tie")
-    assert targets.verdict(ratio, target.goal)[0] != "met"  # a tie does not count
+    assert report_doc.verdict(ratio, target.goal, target.tie_met) == (
+        "met",
+        "met: a tie",
+    )
+    assert report_doc.verdict(ratio, target.goal)[0] != "met"  # a tie does not count
     target, ratio = found["numba_simd vs jax, the notebook's example", 20]
     assert ratio == pytest.approx(5.0)
-    assert "≥ 1.0x or a tie" in targets.render_targets(run, 2)
+    assert "≥ 1.0x or a tie" in report_doc.render_targets(run, 2)
 
 
 WIN_README = """# Title
@@ -392,26 +389,26 @@ def _string_constants(path):
 
 
 # Strings that are a library's name, not an implementation's: the keys of the
-# run's library versions (machine.py)
-LIBRARIES = {"machine.py": {"numpy", "numba", "numba_cuda", "python"}}
+# run's library versions (model.py, what the run was measured on)
+LIBRARIES = {"model.py": {"numpy", "numba", "numba_cuda", "python"}}
 
 
 def test_only_comparisons_names_implementations():
     names = {impl.name for impl in kernels.DECLARED}
     found = {}
     for path in sorted((ROOT / "bench" / "report").glob("*.py")):
-        if path.name == "comparisons.py":
+        if path.name == "common.py":  # who is compared with whom: the one place
             continue
         named = set(_string_constants(path)) & names
         named -= LIBRARIES.get(path.name, set())
         if named:
             found[path.name] = sorted(named)
-    assert found == {}, f"implementations named outside comparisons.py: {found}"
+    assert found == {}, f"implementations named outside common.py: {found}"
 
 
 def test_findings_set_numba_simd_against_the_peers():
     run = model.parse_run(with_passes(bench_json(grid_times(PEER_RUN))), "f.json")
-    text = "\n".join(findings.findings(run, costs.cost_model(run)))
+    text = "\n".join(report_doc.findings(run, costs.cost_model(run)))
     assert (
         "`numba_simd` against the peers (float64): `jax` faster in 2 of 4 cells,"
         " slower in 0, a tie in 2; `cython` faster in 4 of 4 cells" in text

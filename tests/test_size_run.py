@@ -24,7 +24,7 @@ from runs import bench_json, with_passes
 
 from bench import __main__ as cli
 from bench.grid import PRESETS, cases, custom_preset, parse_size
-from bench.report.answer import answer_lines
+from bench.report.cli import answer_lines
 from bench.report.model import parse_run
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ draws them headless. Each figure uses matplotlib's default style plus ``STYLE``,
 whatever the user's matplotlibrc says, is saved at a fixed dpi without the
 "Software" metadata entry, and is written atomically.
 
-Only ``bench/report/build.py`` imports this module, and only when plots are asked
+Only ``bench/report/cli.py`` imports this module, and only when plots are asked
 for, so that the tables need no matplotlib.
 """
 
@@ -30,12 +30,13 @@ from bench.report.common import (
     STREAM_ONE,
     STREAMS,
     X_SUM,
+    fmt_count,
+    fmt_sig,
+    write_atomic,
 )
-from bench.report.figures import has_stream, planned_plots
-from bench.report.files import write_atomic
-from bench.report.formatting import fmt_count, fmt_sig
-from bench.report.intervals import fmt_ratio, has_intervals, speedup
+from bench.report.document import has_stream, planned_plots
 from bench.report.model import DISPLAY_ORDER
+from bench.report.stats import fmt_ratio, has_intervals, speedup
 
 STYLE = {
     "font.size": 8,
@@ -221,7 +222,7 @@ def plot_cost_model(run, costs, crossings, path, dpi=PLOT_DPI):
 def plot_speedup_heatmap(run, path, fast, base, dpi=PLOT_DPI):
     """Heatmap over (n, d) of time(base) / time(fast), values written in the cells;
     blue where ``fast`` is faster, red where it is slower, grey and hatched where
-    the two are a tie (``bench/report/intervals.py``), with the 95 % interval under
+    the two are a tie (``bench/report/stats.py``), with the 95 % interval under
     the value when the run has one."""
     fig, axes = panels(1, len(run.dtypes), size=(4.4, 3.4))
     for ax, dtype in zip(axes[0], run.dtypes, strict=True):
