@@ -28,12 +28,12 @@ their own anyway, run in pass 1's process only.
 """
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from bench.files import write_atomic
 from bench.passes import merge_passes
 
 PASS_OPTION = "--pass-only"
@@ -148,8 +148,5 @@ def time_passes(pytest_args, passes, json_path, root):
                 return code or 1
             documents.append(json.loads(part.read_text("utf-8")))
         combined = combine(documents) if passes > 1 else documents[0]
-        out = Path(tmp) / "combined.json"
-        out.write_text(json.dumps(combined, indent=4), "utf-8")
-        os.chmod(out, 0o644)
-        os.replace(out, json_path)
+        write_atomic(json_path, json.dumps(combined, indent=4))
     return 0

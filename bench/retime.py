@@ -11,10 +11,10 @@ stay either. What was re-timed, in which round, and why, is kept under
 the last round is left as it is: its interval is then the machine's."""
 
 import json
-import os
 import tempfile
 from pathlib import Path
 
+from bench.files import write_atomic
 from bench.processes import time_passes
 from bench.report.model import parse_run
 from bench.report.stats import set_by_one_pass
@@ -104,9 +104,5 @@ def retime(json_path, pytest_args, root, rounds=ROUNDS):
     if not records:
         return 0
     data.setdefault("loopbench", {})["retimed"] = records
-    fd, tmp_path = tempfile.mkstemp(dir=Path(json_path).parent, prefix=".retimed-")
-    with os.fdopen(fd, "w") as f:
-        json.dump(data, f, indent=4)
-    os.chmod(tmp_path, 0o644)
-    os.replace(tmp_path, json_path)
+    write_atomic(json_path, json.dumps(data, indent=4))
     return len(records)

@@ -10,9 +10,9 @@ results stay as they were.
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
+from bench.files import partial_path, publish
 from bench.grid import (
     DEVICE_IMPLEMENTATIONS,
     cases,
@@ -114,9 +114,7 @@ def run_pytest_benchmark(
     out_dir = Path(out_dir) if out_dir else default
     out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / JSON_NAME
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".bench-", suffix=".partial")
-    os.close(fd)
-    os.chmod(tmp, 0o644)  # mkstemp makes it private; results are for everyone
+    tmp = partial_path(final)
     try:
         if sizes:
             grid = sizes_option(sizes, dtypes, impls)
@@ -145,7 +143,7 @@ def run_pytest_benchmark(
         if code != 0:
             print(f"benchmark run did not complete (exit {int(code)}): kept {final}")
             return int(code), None
-        os.replace(tmp, final)
+        publish(tmp, final)
         if passes > 1 and retime(final, args, ROOT):
             print(f"re-timed the cases one pass had set: {final}")
         print(f"wrote {final}")
@@ -193,8 +191,7 @@ def run_pyperf(preset_name=None, out_dir=None, fast=False, impls=None, malloc="f
     out_dir.mkdir(parents=True, exist_ok=True)
     for impl in impls:
         final = out_dir / f"{impl}.json"
-        tmp = out_dir / f".{impl}.json.partial"
-        tmp.unlink(missing_ok=True)
+        tmp = partial_path(final)
         cmd = [sys.executable, "-m", "bench.pyperf_suite", "--impl", impl]
         cmd += ["--preset", preset.name, "--malloc", malloc, "-o", str(tmp)]
         cmd += ["--fast"] if fast else []
@@ -206,7 +203,7 @@ def run_pyperf(preset_name=None, out_dir=None, fast=False, impls=None, malloc="f
             if code != 0:
                 print(f"pyperf run of {impl} failed (exit {code}): kept {final}")
                 return code
-            os.replace(tmp, final)
+            publish(tmp, final)
             print(f"wrote {final}", flush=True)
         finally:
             tmp.unlink(missing_ok=True)

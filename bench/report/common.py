@@ -15,13 +15,12 @@ modules that use them need not import each other for a constant.
 import csv
 import io
 import math
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from bench import files
 from bench.grid import DEVICE_ROWS
 from kernels import trait
 
@@ -279,28 +278,15 @@ def heading(level, text):
 
 
 def write_atomic(path, content):
-    """Write text or bytes to ``path`` through a temporary file and a rename.
+    """``bench.files.write_atomic``, its failure a ``ReportError``; returns ``path``.
 
     Raises
     ------
     ReportError
         The file cannot be written.
     """
-    path = Path(path)
-    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        fd, tmp = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
-        try:
-            # mkstemp makes the file private; a result is for everyone to read
-            os.fchmod(fd, 0o644)
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        return files.write_atomic(path, content)
     except OSError as exc:
         raise ReportError(f"{path}: cannot write ({exc.strerror or exc})") from None
     return path

@@ -484,8 +484,9 @@ def check_pytest_benchmark(data, path):
 def find_latest_json(root=RESULTS):
     """The newest pytest-benchmark JSON under ``root``, searched recursively.
 
-    Hidden files and folders (a run's temporary ``.bench-*.partial`` file) and JSON
-    of other tools (pyperf) are passed over; among equal times, the first path.
+    Hidden files and folders (a run's temporary ``.bench-*.partial`` file,
+    ``bench.files.partial_path``) and JSON of other tools (pyperf) are passed
+    over; among equal times, the first path.
 
     Raises
     ------
