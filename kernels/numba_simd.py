@@ -17,19 +17,22 @@ it keep the compiler from running several samples at once in SIMD lanes:
 So the rows are taken in blocks small enough to stay in the core's cache
 (``BLOCK_BYTES`` of ``X``), and each block goes through three loops:
 
-1. forward: the logits of the block's rows, ``z[k] = x_k . w + b``. float32
-   input sums each row in float32 lanes over short runs, each run's total added
-   in float64 (``simd_lanes.py`` says why and how accurate);
+1. forward: the logits of the block's rows, ``z[k] = x_k . w + b``, kept in
+   ``X``'s lanes (``simd_lanes.block_scratch``). float32 input sums each row in
+   float32 lanes over short runs, each run's total added in float64
+   (``simd_lanes.py`` says why and how accurate);
 2. the per-sample math of the whole block in one loop with no call and no branch,
    which LLVM vectorizes: ``t = exp(-|z|)``, the loss ``log1p(t) + max(z, 0) - y z``
-   and the residual ``sigma(z) - y``, summed into the block's loss and ``g_b``.
-   float32 input runs ``exp`` and ``log1p`` in float32 lanes (twice as many per
-   instruction; 1 ulp of float32 is far inside the float32 tolerance) and the rest
-   in float64;
+   and the residual ``sigma(z) - y``, summed into the block's loss and ``g_b``,
+   with ``exp`` and ``log1p`` as accurate as the contract needs and no more
+   (``simd_exp.py``: the bounds and their margin) and one division. float32 input
+   runs all of it in float32 lanes, twice as many per instruction, the block's
+   sums too (at most ``MAX_BLOCK_ROWS`` terms, returned as float64);
 3. backward: ``g_w += r_k x_k`` over the block's rows, which are still in cache,
    so ``X`` is read from memory once per step, as in ``numba_loop``. float32
-   input sums it in float32 lanes too, into a float32 partial gradient that is
-   added into the float64 ``g_w`` every ``RUN`` rows at most.
+   input sums it in float32 lanes too: per block for narrow rows, into a float32
+   partial gradient added into the float64 ``g_w`` every ``RUN`` rows at most for
+   wide ones.
 
 A problem of one block (every small one) runs the three loops once, its gradient
 straight into ``g_w``.
@@ -45,16 +48,22 @@ from numba.extending import overload
 import kernels._numba_cache  # noqa: F401  (before any cache=True: drops stale code)
 from kernels._contract import public_step, public_train
 from kernels.numba_loop import FASTMATH, update
-from kernels.simd_exp import SIMD_MATH, exp_neg32, exp_neg64
+from kernels.simd_exp import (
+    SIMD_MATH,
+    _bits_from_f32,
+    _bits_from_f64,
+    exp_neg32,
+    exp_neg64,
+)
 from kernels.simd_lanes import (
     RUN,
+    block_scratch,
     flush,
     lane_gradient,
-    lane_words,
     lane_zero,
     to_lane,
 )
-from kernels.simd_log import log1p_unit32, log1p_unit64
+from kernels.simd_log import log1p_of_s32, log1p_of_s64
 
 # Bytes of X per block: the block is read twice (forward, backward), the second
 # time from the core's cache -- L1 where it is larger than 32 KiB, L2 otherwise
@@ -84,6 +93,13 @@ def block_rows(n_features, itemsize):
 def sample_terms64(z, y):
     """``logistic.sample_terms`` from vectorizable ``exp`` and ``log1p`` (float64).
 
+    One division: ``q = 1 / ((1 + t)(2 + t))`` gives both the sigmoid's
+    ``1 / (1 + t) = (2 + t) q`` and ``log1p``'s ``s = t / (2 + t) = t (1 + t) q``
+    (a few ulps each, far inside ``simd_exp``'s error budget). A vector division
+    costs as much as eight to sixteen multiplications where the divider is narrow
+    (a 512-bit ``vdivpd`` issues every 16 cycles on Skylake-SP Xeons), and the
+    step had three.
+
     Parameters
     ----------
     z, y : float64
@@ -95,25 +111,34 @@ def sample_terms64(z, y):
         ``log(1 + e^z) - y z`` and ``sigma(z) - y``.
     """
     t = exp_neg64(-abs(z))
-    inv_u = 1.0 / (1.0 + t)  # 1 + t >= 1: no division by zero to check for
-    loss = log1p_unit64(t) + (z if z > 0.0 else 0.0) - y * z
+    d1 = 1.0 + t
+    d2 = 2.0 + t
+    q = 1.0 / (d1 * d2)  # >= 1/6: no division by zero to check for
+    inv_u = d2 * q
+    loss = log1p_of_s64((t * q) * d1) + (z if z > 0.0 else 0.0) - y * z
     residual = (inv_u if z >= 0.0 else t * inv_u) - y
     return loss, residual
 
 
 @njit(**SIMD_MATH)
 def sample_terms32(z, y):
-    """``sample_terms64`` with ``exp`` and ``log1p`` in float32 lanes.
+    """``sample_terms64`` in float32 lanes, for float32 ``z`` and ``y``.
 
-    ``z`` and ``y`` stay float64: the loss ``log1p(t) + max(z, 0) - y z`` cancels
-    when ``z`` is large, and that subtraction needs float64. Only ``t``, the
-    sigmoid and ``log1p(t)``, all in [0, 1], are float32.
+    Everything is float32, twice the lanes of float64 per instruction. The loss
+    ``log1p(t) + max(z, 0) - y z`` cancels when ``|z|`` is large, to an absolute
+    error of a few float32 ulps of ``|z|``: inside the contract's float32
+    ``atol``, ``1e-5`` times a scale of at least ``1 + max |z|``.
     """
-    t = exp_neg32(np.float32(-abs(z)))
-    inv_u = np.float32(1.0) / (np.float32(1.0) + t)
-    sigma = inv_u if z >= 0.0 else t * inv_u
-    loss = np.float64(log1p_unit32(t)) + (z if z > 0.0 else 0.0) - y * z
-    return loss, np.float64(sigma) - y
+    one = np.float32(1.0)
+    zero = np.float32(0.0)
+    t = exp_neg32(-abs(z))
+    d1 = one + t
+    d2 = np.float32(2.0) + t
+    q = one / (d1 * d2)
+    inv_u = d2 * q
+    loss = log1p_of_s32((t * q) * d1) + (z if z > zero else zero) - y * z
+    residual = (inv_u if z >= zero else t * inv_u) - y
+    return loss, residual
 
 
 def sample_terms(y, z, y_k):
@@ -127,23 +152,42 @@ def sample_terms(y, z, y_k):
 @overload(sample_terms, inline="always")
 def _sample_terms_for(y, z, y_k):
     if y.dtype == types.float32:
-        return lambda y, z, y_k: sample_terms32(z, y_k)
-    return lambda y, z, y_k: sample_terms64(z, y_k)
+        return lambda y, z, y_k: sample_terms32(np.float32(z), np.float32(y_k))
+    return lambda y, z, y_k: sample_terms64(np.float64(z), np.float64(y_k))
+
+
+def label_excess(y_k):
+    """The bits of ``y_k^2 - y_k`` as a signed integer: above 0 for a label outside
+    [0, 1] (``y (y - 1) > 0``, also ``inf`` for a huge one), 0 or below inside it
+    (-0.0 too). A NaN label may pass; it makes the loss NaN, which is checked.
+    """
+
+
+@overload(label_excess, inline="always")
+def _label_excess_for(y_k):
+    if y_k == types.float32:
+        return lambda y_k: _bits_from_f32(y_k * y_k - y_k)
+    return lambda y_k: _bits_from_f64(y_k * y_k - y_k)
 
 
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def block_terms(z, y, start, m, r):
     """Per-sample math of one block: one loop, no call, no branch.
 
+    float32 ``y`` (the float32 step) runs the math and the block's two sums in
+    float32 lanes: a sum of at most ``MAX_BLOCK_ROWS`` terms, the bound of
+    ``simd_lanes.RUN``, returned in float64 to the caller's float64 totals.
+
     Parameters
     ----------
-    z : ndarray of float64, shape (block,)
-        Logits of the block's rows (the first ``m`` are used).
+    z : ndarray, shape (block,)
+        Logits of the block's rows (the first ``m`` are used); the step passes
+        them in ``y``'s lanes (``simd_lanes.block_scratch``).
     y : ndarray, shape (n_samples,)
         All labels; the block's are ``y[start:start + m]``.
     start, m : int
         First row of the block and its number of rows.
-    r : ndarray of float64, shape (block,)
+    r : ndarray, shape (block,)
         Receives ``sigma(z_k) - y_k``.
 
     Returns
@@ -153,20 +197,24 @@ def block_terms(z, y, start, m, r):
     g_b : float
         The block's summed residual.
     n_labels_ok : int
-        How many of its labels are in [0, 1] (NaN is not).
+        ``m`` if every label is in [0, 1], else 0. A NaN label is not seen here
+        but makes the loss NaN, which the step's check of the loss catches.
     """
-    loss = 0.0
-    g_b = 0.0
-    n_labels_ok = 0
+    y_block = y[start : start + m]  # indices from 0: no wraparound, contiguous loads
+    loss = lane_zero(y)
+    g_b = lane_zero(y)
+    worst = label_excess(lane_zero(y))
     for k in range(m):
-        y_k = np.float64(y[start + k])
-        # & of two comparisons, not ``and``: no short-circuit branch in the loop
-        n_labels_ok += (y_k >= 0.0) & (y_k <= 1.0)
+        y_k = y_block[k]
+        # an integer max: two vector operations, where counting the labels in
+        # [0, 1] took four (a float max is not a reduction LLVM vectorizes)
+        excess = label_excess(y_k)
+        worst = excess if excess > worst else worst
         loss_k, r_k = sample_terms(y, z[k], y_k)
         r[k] = r_k
         loss += loss_k  # reductions: FASTMATH's reassociation lets them vectorize
         g_b += r_k
-    return loss, g_b, n_labels_ok
+    return np.float64(loss), np.float64(g_b), m if worst <= 0 else 0
 
 
 @njit(cache=True, fastmath=FASTMATH)
@@ -183,12 +231,16 @@ def logits(w, b, X, start, m, z):
     """
     d = X.shape[1]
     if d < NARROW:
+        # the block's rows from index 0: X[start + k] would make LLVM check each
+        # index for a negative one (Python's wraparound) and gather the loads
+        X_block = X[start : start + m]
+        b_lane = to_lane(X, b)
         for k in range(m):
-            z[k] = b
+            z[k] = b_lane
         for j in range(d):
-            w_j = np.float64(w[j])
+            w_j = to_lane(X, w[j])
             for k in range(m):
-                z[k] += X[start + k, j] * w_j
+                z[k] += X_block[k, j] * w_j
     elif d <= RUN:
         for k in range(m):
             acc = lane_zero(X)
@@ -213,7 +265,9 @@ def logits(w, b, X, start, m, z):
 def gradient(X, r, start, m, g):
     """``g += sum_k r[k] X[start + k]`` over the ``m`` rows of a block.
 
-    Narrow rows: one float64 sum over the block's rows per feature, in registers.
+    Narrow rows: one sum over the block's rows per feature, in registers, in
+    ``X``'s lanes (float32: at most ``MAX_BLOCK_ROWS`` terms, the bound of
+    ``simd_lanes.RUN``), added into ``g``.
     Wide rows: eight rows per pass over ``g`` (then four, then one), so that ``g``
     is loaded and stored an eighth as often as a row at a time would; the
     products are summed in ``X``'s lanes, and ``add_gradient`` passes a ``g`` in
@@ -222,10 +276,11 @@ def gradient(X, r, start, m, g):
     """
     d = X.shape[1]
     if d < NARROW:
+        X_block = X[start : start + m]  # indices from 0, as in ``logits``
         for j in range(d):
-            acc = 0.0
+            acc = lane_zero(X)
             for k in range(m):
-                acc += r[k] * X[start + k, j]
+                acc += to_lane(X, r[k]) * X_block[k, j]
             g[j] += acc
         return
     k = 0
@@ -265,7 +320,7 @@ def add_gradient(X, r, start, m, g_lane, g_w, lane_rows, rows):
 
     Wide rows go into the partial ``g_lane`` (``simd_lanes.lane_gradient``), which
     is flushed into ``g_w`` before the next block could take it past ``RUN`` rows;
-    narrow rows' sums are float64 already and go straight into ``g_w``.
+    narrow rows' sums are per block and go straight into ``g_w``.
 
     Returns
     -------
@@ -294,10 +349,9 @@ def accumulate(w, b, X, y, start, stop, g_w):
     """
     d = X.shape[1]
     rows = min(block_rows(d, X.itemsize), stop - start)
-    # one allocation for the block's z and r and (float32 X) the partial gradient
-    scratch = np.empty(2 * rows + lane_words(X, d))
-    z = scratch[:rows]
-    r = scratch[rows : 2 * rows]
+    # one allocation for the block's z and r (in X's lanes) and (float32 X) the
+    # partial gradient
+    z, r, spare = block_scratch(X, rows, d)
     if stop - start <= rows:
         # one block, as in every small problem: the same three loops, the gradient
         # straight into g_w (the partial's setup and flush cost more there than
@@ -309,7 +363,7 @@ def accumulate(w, b, X, y, start, stop, g_w):
         gradient(X, r, start, rows, g_w)
         return loss, g_b, n_labels_ok == rows
     # float32 X: the gradient sums in a float32 partial of at most RUN rows
-    g_lane = lane_gradient(X, g_w, scratch[2 * rows :])
+    g_lane = lane_gradient(X, g_w, spare)
     lane_rows = 0
     loss = 0.0
     g_b = 0.0

@@ -70,6 +70,39 @@ def _lane_words(X, d):
     return lambda X, d: 0
 
 
+def block_scratch(X, rows, d):
+    """The scratch of a block, in one allocation: ``z``, ``r`` and the spare words.
+
+    ``z`` (the block's logits) and ``r`` (its residuals) have ``rows`` elements in
+    the lanes of ``X`` (float32 for float32 ``X``: the per-sample math runs in
+    them); the spare words are ``lane_words(X, d)`` float64 words for
+    ``lane_gradient``.
+
+    Returns
+    -------
+    z, r : ndarray, shape (rows,)
+    spare : ndarray of float64, shape (lane_words(X, d),)
+    """
+
+
+@overload(block_scratch, inline="always")
+def _block_scratch(X, rows, d):
+    if X.dtype == types.float32:
+
+        def float32_scratch(X, rows, d):
+            words = np.empty(rows + (d + 1) // 2)
+            lanes = words[:rows].view(np.float32)
+            return lanes[:rows], lanes[rows:], words[rows:]
+
+        return float32_scratch
+
+    def float64_scratch(X, rows, d):
+        words = np.empty(2 * rows)
+        return words[:rows], words[rows:], words[2 * rows :]
+
+    return float64_scratch
+
+
 def lane_gradient(X, g_w, spare):
     """Where the rows' gradient is summed: a float32 partial for float32 ``X``.
 

@@ -4,7 +4,10 @@
 elements. The row below is one where a plain float32 sum fails the float32
 tolerance by far: a 1 followed by 2**15 terms of a quarter of an ulp of 1, each
 lost when added to a running total near 1. The step's loss must still agree with
-the float64 computation from the same float32 numbers.
+the float64 computation from the same float32 numbers. The per-sample math of the
+float32 step runs in float32 lanes too, its loss and residual summed in float32
+over each block (at most ``RUN`` samples) and the blocks in float64: at 1e7 samples,
+where one running float32 sum of the losses misses the tolerance, the step does not.
 """
 
 import re
@@ -112,3 +115,25 @@ def test_the_float32_gradient_sums_in_float32_lanes():
         g = np.zeros(100, dtype)
         asm = native_asm(numba_simd.gradient, X, np.ones(64), 0, 64, g)
         assert re.search(rf"vfmadd\w*{suffix}\s.*%[xyz]mm", asm), dtype
+
+
+def test_the_float32_step_keeps_its_tolerance_where_a_float32_sum_fails():
+    # 1e7 samples of d = 1 in float32: a running float32 sum of their losses
+    # misses the float32 tolerance (the total passes 2^22, where a float32 ulp is
+    # 0.5, and each loss, ~0.7, is rounded to a multiple of it); numba_simd's
+    # per-sample math and the block's sums run in float32 lanes, each block (at
+    # most RUN samples) added into float64, and the step stays inside it
+    n = 10_000_000
+    rng = np.random.default_rng(33)
+    X = rng.uniform(-1.0, 1.0, (n, 1)).astype(np.float32)
+    y = (rng.random(n) < 0.5).astype(np.float32)
+    w, b, lr = np.array([0.5], np.float32), 0.25, 0.5
+    x64, y64 = X[:, 0].astype(np.float64), y.astype(np.float64)
+    z = x64 * float(w[0]) + b
+    losses = np.logaddexp(0.0, z) - y64 * z
+    r = 1.0 / (1.0 + np.exp(-z)) - y64
+    oracle = (w - lr * np.array([r @ x64 / n]), b - lr * r.mean(), losses.mean())
+    plain = np.cumsum(losses.astype(np.float32), dtype=np.float32)[-1] / n
+    assert abs(plain - oracle[2]) > 10 * RTOL[np.dtype(np.float32)] * oracle[2]
+    got = numba_simd.step(w, b, X, y, lr)
+    assert_agree({"numba_simd": got, "float64 oracle": oracle}, w, b, X, lr)
