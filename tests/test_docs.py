@@ -44,8 +44,10 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 SUMMARY = ROOT / "results" / "full" / "summary.md"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
-README_LINES = 250
-FIRST_PICTURE = 60
+README_LINES = 180
+FIRST_PICTURE = 15
+# the answer a reader came for ends within this many lines of the README's top
+ANSWER_BY = 40
 README_COLUMNS = 8
 
 # A reference to a path outside the repository: the shared folder beside the
@@ -159,16 +161,25 @@ def test_the_width_count_sees_a_wide_table():
 
 def test_the_readme_has_its_generated_blocks():
     text = README.read_text("utf-8")
-    for name in ("findings", "headline"):
+    for name in ("answer", "headline"):
         begin, end = BLOCKS[name]
         assert text.count(begin) == 1, f"README.md lacks the {name} block"
         assert text.count(end) == 1, f"README.md lacks the end of the {name} block"
-    block = text.split(BLOCKS["findings"][0])[1].split(BLOCKS["findings"][1])[0]
+    block = text.split(BLOCKS["answer"][0])[1].split(BLOCKS["answer"][1])[0]
     items = [line for line in block.splitlines() if line.startswith("- ")]
-    assert 3 <= len(items) <= report_doc.FRONT_PAGE, items
+    assert 3 <= len(items) <= 4, items
+    assert items[-1].startswith("- Why: ")
 
 
-def _peer_run():
+def test_the_answer_comes_first():
+    lines = README.read_text("utf-8").splitlines()
+    end = next(i for i, line in enumerate(lines, 1) if line == BLOCKS["answer"][1])
+    assert end <= ANSWER_BY, f"README.md's answer ends at line {end}, not {ANSWER_BY}"
+    # nothing about the method before it: no section heading at all
+    assert not any(line.startswith("## ") for line in lines[:end])
+
+
+def _peer_run(**changed):
     models = {
         "python": (3e-6, 80e-9),
         "numpy": (15e-6, 1e-9),
@@ -177,6 +188,7 @@ def _peer_run():
         "jax": (1.5e-6, 0.39e-9),
         "torch": (8e-6, 0.8e-9),
         "cython": (1.2e-6, 0.6e-9),
+        **changed,
     }
     sizes = ((20, 3), (10_000, 1), (100_000, 10), (1_000_000, 100))
     times = {
@@ -187,6 +199,32 @@ def _peer_run():
         if impl != "python" or n * d <= 1e5
     }
     return model.parse_run(with_passes(bench_json(times, preset="full")), "p.json")
+
+
+def test_the_answer_is_built_from_the_run():
+    run = _peer_run()
+    items = readme.answer(run)
+    assert len(items) == 4
+    loop, compiled, peers, why = items
+    # python: t0 + 80 ns an element (3 µs + 800 µs at 10,000 x 1); NumPy ~15 µs
+    assert loop.startswith(
+        "A Python loop costs 80.3 ns per element of X (at 10,000 x 1)"
+    )
+    assert "NumPy takes 15.1 µs for a step at 20 x 3" in loop
+    assert compiled.startswith("The vectorized compiled loop `numba_simd` beats NumPy")
+    # jax's c is 0.39 ns against numba_simd's 0.4: the closest, and within 5 %
+    # at 1e6 x 100, a tie, not a win
+    assert peers.startswith("Of the peers, `jax` comes closest")
+    assert peers.endswith("no peer is faster in any cell.")
+    faster = readme.answer(_peer_run(jax=(1.5e-6, 0.3e-9)))[2]
+    assert faster.startswith("Of the peers, `jax` is faster than `numba_simd`: 1.07x")
+    assert "a peer is faster in 6 cells: `jax` at 1,000,000 x 100 float32" in faster
+    assert faster.endswith(" and 3 more.")
+    assert why.startswith("Why: ")
+    # a run without the rows says nothing rather than guess
+    bare = model.parse_run(bench_json({("numba", 10, 1): 1e-6}), "b.json")
+    assert readme.answer(bare) == []
+    assert readme.render_answer(bare) == ""
 
 
 def test_the_headline_stays_narrow_with_the_peers():

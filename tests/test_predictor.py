@@ -94,7 +94,18 @@ def test_noise_the_model_cannot_describe_misses_the_target_and_gives_no_crossing
     assert "misses the target" in found.per_d
     lines = predict_lines(run, "x.json", 3_000, 30)
     assert any("UNRELIABLE" in line for line in lines)
-    assert any("not named" in line or "too close" in line for line in lines)
+    # the fastest on one core is named from the list as printed (unreliable or
+    # not), its reliability beside it
+    (named,) = [line for line in lines if "predicted fastest on one core" in line]
+    listed = [line.strip() for line in lines if line.startswith("  ") and "µs" in line]
+    first = next(line for line in listed if not line.startswith("numba_parallel"))
+    assert named.strip().startswith(
+        f"predicted fastest on one core: {first.split(':')[0]}"
+    )
+    if "UNRELIABLE" in first:
+        assert "UNRELIABLE: its model misses its target" in named
+    else:
+        assert named.endswith("its model meets its target")
 
 
 def _costs(run):

@@ -509,7 +509,9 @@ def test_pyperf_errors_name_the_file(tmp_path, write):
 
 
 def test_run_reports_after_a_complete_run(tmp_path, monkeypatch, capsys):
-    """``python -m bench run`` ends with the report, next to the new JSON."""
+    """``python -m bench run`` writes the report next to the new JSON and ends with
+    what the run found, where the tables are and how to set it against the
+    reference: not with the tables."""
     document = bench_json(KNOWN)
 
     def fake_time_passes(pytest_args, passes, json_path, root):
@@ -521,7 +523,14 @@ def test_run_reports_after_a_complete_run(tmp_path, monkeypatch, capsys):
     code, path = bench.run.run_pytest_benchmark("quick", tmp_path)
     assert (code, path) == (0, tmp_path / "bench.json")
     assert (tmp_path / "summary.md").exists()
-    assert "### float64" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "### float64" not in out  # the tables are in summary.md
+    assert "- A Python loop costs 10.0 ns per element of X (at 1,000 x 10)" in out
+    assert "NumPy is 10.0x faster at 1,000 x 10." in out
+    assert out.rstrip().splitlines()[-2].startswith(
+        "Every table, the cost models and the plots: "
+    )
+    assert out.rstrip().endswith(f"{tmp_path.as_posix()}/bench.json")
 
 
 def _no_plots(make_report):

@@ -38,7 +38,6 @@ each ``<!-- report:NAME:begin -->`` / ``<!-- report:NAME:end -->`` pair in that 
 ``headline``: those the README has) with the same tables, and with what the run
 found in sentences (``bench/report/document.py``).
 
-This module is the command line; the report itself is ``bench.report.cli``.
 """
 
 import argparse
@@ -47,6 +46,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.report import readme
 from bench.report.common import (
     COMPILE_CSV,
     COST_MODEL_CSV,
@@ -62,7 +62,6 @@ from bench.report.common import (
     ReportError,
     competitors,
     fmt_sig,
-    md_table,
     write_atomic,
 )
 from bench.report.costs import (
@@ -96,32 +95,54 @@ from bench.report.stats import (
     speedup,
     winner_text,
 )
-from bench.report.tables import render_time_tables, summary_csv
+from bench.report.tables import summary_csv
 from kernels import trait
 
 
-def print_report(report, file=None):
-    """Print the time tables, the crossovers and the files written."""
+def _shown_path(path):
+    """``path`` relative to the working folder where it lies inside it."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def print_report(report, file=None, answer=True):
+    """Print what was written, then what the run found (``readme.answer``),
+    where the full tables are, and how to set the run against the committed
+    reference: the end of ``python -m bench run`` and of ``report``."""
     file = file or sys.stdout
-    print(render_time_tables(report.run, 2), file=file)
-    if report.crossings:
-        print(file=file)
-        print(
-            md_table(
-                ["dtype", "pair", "from the fitted lines", "measured in the grid"],
-                [
-                    [c.dtype, f"{c.a} vs {c.b}", c.fitted, c.measured]
-                    for c in report.crossings
-                ],
-                "llll",
-            ),
-            file=file,
-        )
-    print(file=file)
+    folders = {}
     for path in report.written:
-        print(f"wrote {path}", file=file)
+        folders.setdefault(_shown_path(Path(path).parent), []).append(Path(path).name)
+    for folder, names in folders.items():
+        print(f"wrote {folder}/: {', '.join(names)}", file=file)
     for note in report.notes:
         print(f"note: {note}", file=file)
+    source = report.source
+    if answer and (items := readme.answer(report.run)):
+        print(file=file)
+        print(readme.answer_intro(report.run, _shown_path(source)), file=file)
+        for item in items:
+            print(f"- {item}", file=file)
+    summary = [p for p in report.written if Path(p).name == SUMMARY_MD]
+    if summary:
+        print(
+            f"\nEvery table, the cost models and the plots: {_shown_path(summary[0])}",
+            file=file,
+        )
+    reference = RESULTS / "full" / "bench.json"
+    if (
+        source is not None
+        and reference.is_file()
+        and Path(source).resolve() != reference.resolve()
+    ):
+        print(
+            "This machine against the committed reference: python -m bench compare"
+            f" {_shown_path(reference)} {_shown_path(source)}",
+            file=file,
+        )
 
 
 def add_arguments(parser):
@@ -160,7 +181,7 @@ def add_arguments(parser):
     return parser
 
 
-def _report_and_print(prefix, make):
+def _report_and_print(prefix, make, answer=True):
     """Call ``make()`` (a report), print it; on a ReportError print one line.
 
     Returns the exit code: 0, or 2 on bad input.
@@ -171,7 +192,7 @@ def _report_and_print(prefix, make):
         message = " ".join(str(exc).split())
         print(f"{prefix}: {message}", file=sys.stderr)
         return 2
-    print_report(report)
+    print_report(report, answer=answer)
     return 0
 
 
@@ -191,9 +212,13 @@ def run_cli(args):
     return _report_and_print("python -m bench report: error", make)
 
 
-def report_after_run(json_path):
-    """Report on a run that just completed, into the JSON's folder; the exit code."""
-    return _report_and_print("report failed", lambda: make_report(json_path))
+def report_after_run(json_path, answer=True):
+    """Report on a run that just completed, into the JSON's folder; the exit code.
+    ``answer``: end with what the run found (a preset's grid; a run of chosen
+    sizes ends with its ranked answer instead, ``print_answer``)."""
+    return _report_and_print(
+        "report failed", lambda: make_report(json_path), answer=answer
+    )
 
 
 def main(argv=None):
@@ -222,6 +247,7 @@ class Report:
     crossings: list
     written: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    source: Path | None = None  # the JSON the report read
 
 
 def make_report(
@@ -277,7 +303,7 @@ def make_report(
         raise ReportError(
             f"{out_dir}: cannot create folder ({exc.strerror or exc})"
         ) from None
-    report = Report(run, costs, crossings)
+    report = Report(run, costs, crossings, source=json_path)
     if not has_intervals(run):
         report.notes.append(
             f"{NO_INTERVAL} (time it with `python -m bench run`): ratios are shown"
@@ -413,9 +439,10 @@ def print_answer(json_path, file=None):
 #
 # It is a prediction, and says so: each time comes with the band of its model's
 # leave-one-out 90th-percentile error; a model that misses its target is marked
-# unreliable and takes no part in naming the winner; a size outside the measured ones
-# is flagged as an extrapolation; and the line ``python -m bench run --size ...``
-# that would measure it closes the answer.
+# unreliable; the fastest is named from the list as printed, its reliability beside
+# it (a reader who sees numba_simd first must not be told torch); a size outside
+# the measured ones is flagged as an extrapolation; and the line
+# ``python -m bench run --size ...`` that would measure it closes the answer.
 
 
 def predict_lines(run, source, n, d, dtypes=None):
@@ -479,21 +506,25 @@ def predict_lines(run, source, n, d, dtypes=None):
 
 
 def _winner(ranked, n, d):
-    """The predicted fastest on one core, or why none is named."""
+    """The fastest on one core of the list as printed (``ranked``), against the
+    next one, and how far its model can be trusted, said beside it."""
     names = competitors([p.impl for p in ranked])
-    trusted = [p for p in ranked if p.meets_target and p.impl in names]
-    if len(trusted) < 2:
-        return "predicted fastest: not named (fewer than two models meet the target)"
-    best, second = trusted[0], trusted[1]
-    if best.band(n, d)[1] >= second.band(n, d)[0]:
-        return (
-            f"predicted fastest on one core: too close to call ({best.impl} or"
-            f" {second.impl}: their error bands overlap)"
-        )
-    ratio = second.predict(n, d) / best.predict(n, d)
+    single = [p for p in ranked if p.impl in names]
+    if not single:
+        return "predicted fastest on one core: not named (no single-core model)"
+    best = single[0]
+    text = f"predicted fastest on one core: {best.impl}"
+    if len(single) > 1:
+        second = single[1]
+        ratio = second.predict(n, d) / best.predict(n, d)
+        text += f", {ratio:.2g}x faster than {second.impl}"
+        if best.band(n, d)[1] >= second.band(n, d)[0]:
+            text += " (too close to call: their error bands overlap)"
+    if best.meets_target:
+        return f"{text}; its model meets its target"
     return (
-        f"predicted fastest on one core: {best.impl}, {ratio:.2g}x faster than"
-        f" {second.impl}"
+        f"{text}; UNRELIABLE: its model misses its target (median / p90 error"
+        f" {error_text(best)}): measure it"
     )
 
 

@@ -79,6 +79,7 @@ UNKNOWN = "unknown"  # a fact the JSON does not hold
 # a README holds those it shows (``bench/report/readme.py``: ``BLOCKS``), each as a
 # pair (one marker alone is an error).
 MARKERS = {
+    "answer": ("<!-- report:answer:begin -->", "<!-- report:answer:end -->"),
     "targets": ("<!-- report:targets:begin -->", "<!-- report:targets:end -->"),
     "summary": ("<!-- report:summary:begin -->", "<!-- report:summary:end -->"),
     "cost-model": (

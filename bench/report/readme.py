@@ -15,6 +15,7 @@ file is kept byte for byte. The new text is computed in full before anything is
 written, so a broken marker fails the report before any file is touched.
 """
 
+import math
 import os
 from pathlib import Path
 
@@ -22,14 +23,23 @@ from bench.report.common import (
     DASH,
     HEADLINE,
     HEADLINE_SIZES,
+    INTERPRETED,
+    LOOP,
     MARKERS,
     OPTIONAL_MARKERS,
+    OURS,
+    PEERS,
     SUMMARY_MD,
+    UNKNOWN,
+    VECTORIZED,
     ReportError,
+    fmt_count,
+    fmt_sig,
     heading,
     md_table,
 )
 from bench.report.document import (
+    DTYPE,
     FRONT_PAGE,
     render_cost_model,
     render_environment,
@@ -105,9 +115,10 @@ def readme_blocks(run, costs, crossings, readme, out_dir):
         ]
     )
     return {
+        "answer": render_answer(run, None, f"the run in `{folder}/`"),
         "headline": render_headline(
             run,
-            3,
+            2,
             "Every table of this run, the cost models, the crossovers and the"
             f" targets: [{folder}/{SUMMARY_MD}]({folder}/{SUMMARY_MD}).",
         ),
@@ -143,7 +154,7 @@ def updated_readme(readme, blocks):
     if not present:
         raise ReportError(
             f"{readme}: none of the report's markers found; the file needs at least"
-            f" one pair, such as {' ... '.join(BLOCKS['findings'])}"
+            f" one pair, such as {' ... '.join(BLOCKS['answer'])}"
         )
     for name, begin, end in present:
         text = replace_between(text, begin, end, blocks[name], readme)
@@ -264,4 +275,188 @@ def render_headline(run, level, summary_link=""):
         parts += [note, md_table(headers, rows, "ll" + "r" * (len(headers) - 2))]
     if summary_link:
         parts.append(summary_link)
+    return "\n\n".join(parts)
+
+
+# ============================================================================
+# answer
+# The answer a reader came for, before any method: what a Python loop costs and
+# when NumPy wins, by how much; where the compiled loops beat NumPy; which peer
+# comes closest, and where one wins; and why. Every number is this run's (float64,
+# one thread, unless said), each sentence left out where the run lacks its rows.
+# The README opens with it (``make readme``) and ``python -m bench run`` ends
+# with it.
+
+WHY = (
+    "Why: the Python loop pays the interpreter for every element of X; NumPy pays a"
+    " fixed cost for each call and writes temporaries as large as the data, then"
+    " runs compiled loops over whole arrays; a compiled loop pays neither and reads"
+    " X once per step."
+)
+# Cells named where a peer wins, at most
+PEER_WINS_SHOWN = 3
+
+
+def _cell_size(n, d):
+    return f"{n:,} x {d:,}"
+
+
+def _loop_against_numpy(run):
+    """What an element costs the Python loop, what a call costs NumPy, the size
+    below which the loop can win, and NumPy's factor at the loop's largest size."""
+    sizes = [
+        s
+        for s in run.sizes(DTYPE)
+        if run.get(INTERPRETED, DTYPE, *s) and run.get(VECTORIZED, DTYPE, *s)
+    ]
+    if not sizes:
+        return None
+    small = min(sizes, key=lambda s: (s[0] * s[1], s[0]))
+    # where NumPy wins by the most: the loop's cost is then its elements'
+    big = max(sizes, key=lambda s: speedup(run, VECTORIZED, INTERPRETED, DTYPE, *s))
+    per_element = run.median(INTERPRETED, DTYPE, *big) / (big[0] * big[1])
+    per_call = run.median(VECTORIZED, DTYPE, *small)
+    wins = [
+        s
+        for s in sizes
+        if (r := speedup(run, INTERPRETED, VECTORIZED, DTYPE, *s)) and r.sign == 1
+    ]
+    at_scale = speedup(run, VECTORIZED, INTERPRETED, DTYPE, *big)
+    text = (
+        f"A Python loop costs {fmt_sig(per_element * 1e9)} ns per element of X"
+        f" (at {_cell_size(*big)}); NumPy takes {fmt_sig(per_call * 1e6)} µs for"
+        f" a step at {_cell_size(*small)}, where its work on the data is next to"
+        " nothing: what a call costs it. So the loop can win only below about"
+        f" {fmt_count(per_call / per_element)} elements (n·d): it wins"
+    )
+    if wins:
+        top = max(wins, key=lambda s: (s[0] * s[1], s[0]))
+        text += f" {len(wins)} of {len(sizes)} cells, up to {_cell_size(*top)}"
+    else:
+        text += f" none of {len(sizes)} cell{'s' if len(sizes) > 1 else ''}"
+    return f"{text}; NumPy is {fmt_ratio(at_scale, 'x')} faster at {_cell_size(*big)}."
+
+
+def _compiled_against_numpy(run):
+    """The compiled loops against NumPy: ``numba``'s tally and where it loses,
+    ``numba_simd``'s tally and its factor at the smallest and largest sizes."""
+    found = [
+        (r, n, d)
+        for n, d in run.sizes(DTYPE)
+        if (r := speedup(run, OURS, VECTORIZED, DTYPE, n, d)) is not None
+    ]
+    if not found:
+        return None
+    small = min(found, key=lambda c: (c[1] * c[2], c[1]))
+    big = max(found, key=lambda c: (c[1] * c[2], c[1]))
+    faster = sum(r.sign == 1 for r, _, _ in found)
+    text = (
+        f"The vectorized compiled loop `{OURS}` beats NumPy in {faster} of"
+        f" {len(found)} cells: {fmt_ratio(small[0], 'x')} at"
+        f" {_cell_size(*small[1:])}, {fmt_ratio(big[0], 'x')} at"
+        f" {_cell_size(*big[1:])}."
+    )
+    plain = [
+        (r, n, d)
+        for n, d in run.sizes(DTYPE)
+        if (r := speedup(run, LOOP, VECTORIZED, DTYPE, n, d)) is not None
+    ]
+    if plain:
+        wins = sum(r.sign == 1 for r, _, _ in plain)
+        losses = [c for c in plain if c[0].sign == -1]
+        text += (
+            f" The compiled loop as written (`{LOOP}`) beats it in {wins} of"
+            f" {len(plain)}"
+        )
+        if losses:
+            worst = min(losses, key=lambda c: c[0])
+            text += (
+                f" and loses {len(losses)}, by the most at {_cell_size(*worst[1:])}"
+                f" ({fmt_ratio(worst[0], 'x')})"
+            )
+        elif wins < len(plain):
+            text += f", a tie in the other {len(plain) - wins}"
+        text += "."
+    return text
+
+
+def _closest_peer(run):
+    """The peer ``numba_simd`` is nearest (geometric mean of its speedups, every
+    dtype), and the cells where a peer is faster than it."""
+    means, wins = {}, []
+    for peer in PEERS:
+        ratios = [
+            (r, dtype, n, d)
+            for dtype in run.dtypes
+            for n, d in run.sizes(dtype)
+            if (r := speedup(run, OURS, peer, dtype, n, d)) is not None
+        ]
+        if ratios:
+            logs = [math.log(r) for r, *_ in ratios]
+            means[peer] = (math.exp(sum(logs) / len(logs)), len(ratios))
+            wins += [
+                (r, peer, dtype, n, d) for r, dtype, n, d in ratios if r.sign == -1
+            ]
+    if not means:
+        return None
+    closest = min(means, key=lambda p: means[p][0])
+    mean, cells = means[closest]
+    if mean >= 1:
+        text = (
+            f"Of the peers, `{closest}` comes closest: `{OURS}` is {fmt_sig(mean)}x"
+            f" faster in geometric mean over their {cells} cells (both dtypes)"
+        )
+    else:
+        text = (
+            f"Of the peers, `{closest}` is faster than `{OURS}`: {fmt_sig(1 / mean)}x"
+            f" in geometric mean over their {cells} cells (both dtypes)"
+        )
+    if not wins:
+        return text + "; no peer is faster in any cell."
+    shown = [
+        f"`{peer}` at {_cell_size(n, d)} {dtype} (`{OURS}` {fmt_ratio(r, 'x')})"
+        for r, peer, dtype, n, d in sorted(wins)[:PEER_WINS_SHOWN]
+    ]
+    more = len(wins) - len(shown)
+    return (
+        f"{text}; a peer is faster in {len(wins)} cell{'s' if len(wins) > 1 else ''}:"
+        f" {', '.join(shown)}" + (f" and {more} more" if more > 0 else "") + "."
+    )
+
+
+def answer(run):
+    """The answer's sentences, from ``run``: the loop against NumPy, the compiled
+    loops against NumPy, the closest peer, and why (the last only where the run
+    has any of the others)."""
+    found = [
+        f
+        for f in (
+            _loop_against_numpy(run),
+            _compiled_against_numpy(run),
+            _closest_peer(run),
+        )
+        if f
+    ]
+    return [*found, WHY] if found else []
+
+
+def answer_intro(run, name=None):
+    """Which run the answer's numbers are (``name``, default its file): preset,
+    date, CPU."""
+    cpu = dict(run.environment).get("CPU", UNKNOWN)
+    where = "" if cpu == UNKNOWN else f" on {cpu}"
+    return (
+        f"What {name or f'`{run.source}`'} found (preset `{run.preset}`,"
+        f" {run.date}{where}; one thread, {DTYPE} unless said):"
+    )
+
+
+def render_answer(run, level=None, name=None):
+    """The answer as Markdown: a line naming the run, then one bullet a sentence
+    (under a heading of ``level`` where given)."""
+    items = answer(run)
+    if not items:
+        return ""
+    parts = [heading(level, "The answer")] if level else []
+    parts += [answer_intro(run, name), "\n".join(f"- {i}" for i in items)]
     return "\n\n".join(parts)
