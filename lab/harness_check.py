@@ -322,7 +322,7 @@ def _when(text):
         return float("inf")  # an unreadable date is never the earliest
 
 
-def summary(run_a, medians, off, comparison):
+def harness_summary(run_a, medians, off, comparison):
     """The README's sentences: the harnesses' agreement, why the cases off run A
     are off (``off``: ``off_cases``), and A against B."""
     ratios = harness_ratios(run_a, medians)
@@ -402,7 +402,7 @@ def finish(out, pyperf_dir, readme=None, merged=False):
     comparison = compare_runs(runs["a"], runs["b"], a, b)
     medians = load_pyperf(pyperf_files([pyperf_dir]))
     off = off_cases(runs["a"], runs["b"], medians)
-    line = summary(runs["a"], medians, off, comparison)
+    line = harness_summary(runs["a"], medians, off, comparison)
     writes = {p: json.dumps(d, indent=4) + "\n" for p, d in docs.items()}
     table = render_off_cases(off, 2)
     writes[out / "compare.md"] = render_comparison(comparison, a, b) + (

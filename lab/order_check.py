@@ -138,7 +138,7 @@ def check_order(grid, alones, grid_path="GRID", alone_paths=None):
     return rows, left_out
 
 
-def summary(rows, processes):
+def order_summary(rows, processes):
     """The one-paragraph result: how many cases agree, and the others."""
     counts = {r: [row for row in rows if row[3] == r] for r in (AGREES, PROCESSES)}
     moved = [row for row in rows if row[3] == ORDER]
@@ -209,7 +209,7 @@ def render_order_check(rows, left_out, grid_run, grid_path, alone_paths, dates=N
         f" minutes), whatever ran before; if it lies further than {PCT} from every"
         " fresh process and outside them, the grid's order moved it"
         " (`bench/report/order_check.py`).",
-        summary(rows, len(alone_paths)),
+        order_summary(rows, len(alone_paths)),
         table,
     ]
     if left_out:
@@ -248,7 +248,9 @@ def _read(grid_path, alone_paths):
     rows, left_out = check_order(grid, alones, grid_path, alone_paths)
     dates = [run.date for run in alones]
     text = render_order_check(rows, left_out, grid, grid_path, alone_paths, dates)
-    line = f"The committed order check ({grid.date}): " + summary(rows, len(alones))
+    line = f"The committed order check ({grid.date}): " + order_summary(
+        rows, len(alones)
+    )
     return text, line
 
 

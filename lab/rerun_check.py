@@ -50,7 +50,7 @@ RUNS = (Timed("second", preset="quick"), Timed("third", preset="quick"))
 HELP = "runs of one grid back to back: what compare flags on its own"
 
 
-def summary(comparison, gate_flag=f"--fail-slower {GATE_PCT}"):
+def flagged_summary(comparison, gate_flag=f"--fail-slower {GATE_PCT}"):
     """How many cases were flagged, whose, and how many a ``--fail-slower 10``
     gate would have failed on."""
     hits, total = flagged(comparison)
@@ -76,12 +76,15 @@ def summary_line(runs, two, three=None):
         " grid back to back, "
     )
     if three is None:
-        return line + summary(two) + "."
+        return line + flagged_summary(two) + "."
     return (
-        line + "the second against the first alone: " + summary(two) + ". Against"
+        line
+        + "the second against the first alone: "
+        + flagged_summary(two)
+        + ". Against"
         " the first and the third (`compare --base-again`, a case called only"
         " outside both): "
-        + summary(three, f"--fail-slower {GATE_PCT} --base-again")
+        + flagged_summary(three, f"--fail-slower {GATE_PCT} --base-again")
         + "."
     )
 

@@ -168,6 +168,13 @@ def test_bench_imports_point_one_way():
     assert cycle is None, "import cycle: " + " -> ".join(cycle)
 
 
+def test_lab_imports_point_one_way():
+    graph = import_graph(ROOT, LAB)
+    assert "lab.checks" in graph["lab.order_check"]  # the graph really is read
+    cycle = find_cycle(graph)
+    assert cycle is None, "import cycle: " + " -> ".join(cycle)
+
+
 @pytest.mark.parametrize(
     ("graph", "cycle"),
     [
