@@ -265,23 +265,26 @@ def logits(w, b, X, start, m, z):
 def gradient(X, r, start, m, g):
     """``g += sum_k r[k] X[start + k]`` over the ``m`` rows of a block.
 
-    Narrow rows: one sum over the block's rows per feature, in registers, in
+    One feature (``d == 1``): one sum over the block's rows, in registers, in
     ``X``'s lanes (float32: at most ``MAX_BLOCK_ROWS`` terms, the bound of
-    ``simd_lanes.RUN``), added into ``g``.
-    Wide rows: eight rows per pass over ``g`` (then four, then one), so that ``g``
-    is loaded and stored an eighth as often as a row at a time would; the
-    products are summed in ``X``'s lanes, and ``add_gradient`` passes a ``g`` in
-    them too (``simd_lanes.lane_gradient``: float32 for float32 ``X``), so that no
-    product is converted to float64 on its way.
+    ``simd_lanes.RUN``), added into ``g``; LLVM vectorizes it for the unit stride.
+    Two features and more: eight rows per pass over ``g`` (then four, then one), so
+    that ``g`` is loaded and stored an eighth as often as a row at a time would;
+    the products are summed in ``X``'s lanes, and ``add_gradient`` passes a ``g``
+    in them too for wide rows (``simd_lanes.lane_gradient``: float32 for float32
+    ``X``), so that no product is converted to float64 on its way. (Rows of 2 to 7
+    features took the per-feature sums too, until the developer's AMD EPYC showed
+    them at 0.84 ns an element from L1, each a chain of dependent scalar
+    multiply-adds down a strided column, against 0.2-0.6 ns here; the median of 7
+    interleaved runs.)
     """
     d = X.shape[1]
-    if d < NARROW:
+    if d == 1:
         X_block = X[start : start + m]  # indices from 0, as in ``logits``
-        for j in range(d):
-            acc = lane_zero(X)
-            for k in range(m):
-                acc += to_lane(X, r[k]) * X_block[k, j]
-            g[j] += acc
+        acc = lane_zero(X)
+        for k in range(m):
+            acc += to_lane(X, r[k]) * X_block[k, 0]
+        g[0] += acc
         return
     k = 0
     while k + 8 <= m:
