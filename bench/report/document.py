@@ -475,24 +475,52 @@ def render_targets(run, level):
 # matplotlib: a tables-only report (``--no-plots``, or no ``plot`` extra) needs none.
 
 
+# The front figure: when each way of writing the step wins (bench/report/plots.py:
+# figure_answer), in a run's folder beside its tables (results/full/answer.png)
+ANSWER_PLOT = (
+    "answer.png",
+    f"When does each way of writing the step beat {VECTORIZED}? Speedup over"
+    f" {VECTORIZED} against n, one panel per d",
+)
+
+
 def heatmap_plot(fast, base):
     """``(file name, caption)`` of the speedup heatmap of ``fast`` over ``base``."""
-    return f"speedup_{fast}_vs_{base}.png", f"Speedup of {fast} over {base}"
+    return f"speedup_{fast}_vs_{base}.png", f"Where {fast} is faster than {base}"
 
 
 def planned_plots(run):
     """``{key: (file name, caption)}`` of the plots this run's data allow.
 
-    The keys are those of ``common.PLOTS``, and ``("heatmap", fast, base)`` for
-    each heatmap of ``comparisons.HEATMAPS`` whose two implementations the run has.
+    Keys: ``"answer"`` where ``VECTORIZED`` has two n at one d (in ``DTYPE``, or
+    the run's first dtype), ``"cost"`` where a d has three; ``"time"``, ``"rate"``
+    (``common.PLOTS``, the first dtype) and ``("time"|"rate", dtype)`` for each
+    other dtype; ``("heatmap", fast, base)`` for each of ``HEATMAPS`` it has.
     """
-    plots = {k: PLOTS[k] for k in ("time", "cost")}
+    front = DTYPE if DTYPE in run.dtypes else run.dtypes[0]
+    ns, vectorized_ns = {}, {}
+    for impl, dtype, n, d in run.timings:
+        if dtype == front:
+            ns.setdefault(d, set()).add(n)
+            if impl == VECTORIZED:
+                vectorized_ns.setdefault(d, set()).add(n)
+    plots = {}
+    if any(len(found) >= 2 for found in vectorized_ns.values()):
+        plots["answer"] = ANSWER_PLOT
+    for i, dtype in enumerate(run.dtypes):
+        name = PLOTS["time"][0].replace(".png", f"_{dtype}.png" if i else ".png")
+        caption = f"How the time per step grows with n, one panel per d ({dtype})"
+        plots["time" if i == 0 else ("time", dtype)] = (name, caption)
+    if any(len(found) >= 3 for found in ns.values()):  # a line at one d, at least
+        plots["cost"] = (PLOTS["cost"][0], f"What one call costs, fitted ({front})")
     for fast, base in HEATMAPS:
         if {fast, base} <= set(run.impls):
             plots["heatmap", fast, base] = heatmap_plot(fast, base)
-    plots["rate"] = PLOTS["rate"]
-    if has_stream(run):
-        plots["rate"] = (PLOTS["rate"][0], STREAM_RATE_CAPTION)
+    rate = STREAM_RATE_CAPTION if has_stream(run) else PLOTS["rate"][1]
+    for i, dtype in enumerate(run.dtypes):
+        name = PLOTS["rate"][0].replace(".png", f"_{dtype}.png" if i else ".png")
+        caption = f"{rate.replace('n·d', 'n')} ({dtype})"
+        plots["rate" if i == 0 else ("rate", dtype)] = (name, caption)
     return plots
 
 
