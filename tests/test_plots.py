@@ -332,6 +332,7 @@ def test_a_run_of_a_few_chosen_sizes_gets_its_sizes_side_by_side():
     assert sorted(figs) == sorted(name for name, _ in planned.values())
     for name, fig in figs.items():
         assert overlaps(fig) == [], name
+    assert figs["time_per_step.png"].get_suptitle().startswith("How long does each")
     (ax,) = data_axes(figs["time_per_step.png"])
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert labels == ["100,000 x 1", "10,000 x 100", "100,000 x 10"]  # by n·d

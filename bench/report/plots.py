@@ -327,11 +327,12 @@ def rate_groups(run):
     return rows
 
 
-def figure_rows(run, dtype, groups, value, ylabel, title, label=None):
+def figure_rows(run, dtype, groups, value, ylabel, title, label=None, alone=None):
     """One row of panels per group of series (one panel per d, at most
     ``MAX_PANELS``), each row with its legend below it and its own y axis,
     shared along the row. A run with no d measured at two n (a few chosen sizes)
-    gets one panel a row, its sizes side by side (``draw_sizes``)."""
+    gets one panel a row, its sizes side by side (``draw_sizes``), and the title
+    ``alone`` where given."""
     groups = groups or [("the steps", list(run.impls[:MAX_SERIES]))]
     names = [name for _, group in groups for name in group]
     dims = dims_with(run, dtype, names, 2) or [None]
@@ -355,6 +356,7 @@ def figure_rows(run, dtype, groups, value, ylabel, title, label=None):
         sub.suptitle(caption, fontsize=8, x=0.01, ha="left")
         legend_below(sub, axes, ncols=MAX_SERIES)
     note = left_out(run, dtype, dims) if dims != [None] else ""
+    title = alone if alone and dims == [None] else title
     fig.suptitle(title + (f"\n{note}" if note else ""))
     return fig
 
@@ -382,6 +384,7 @@ def figure_times(run, dtype):
         lambda p: p.median * 1e6,
         TIME_LABEL,
         f"How does the time per step grow with n? {dtype}, log-log, lower is faster",
+        alone=f"How long does each step take at each size? {dtype}, lower is faster",
     )
 
 
