@@ -107,18 +107,18 @@ def problem(n, d, dtype=np.float64):
     return make_problem(n, d, seed=0, dtype=dtype)
 
 
-def show_code(func, start=None, stop=None, dedent=True):
+def show_code(func, start=None, stop=None):
     """Display the lines of ``func``'s source from the first that contains
-    ``start`` to the last that contains ``stop`` (the whole source by default),
-    with the file it comes from: the code the lesson times, not a copy."""
+    ``start`` to the last that contains ``stop``, with the file and lines they
+    come from: the code the lesson times, not a copy. The whole function where a
+    marker is not found (the kernel changed since the lesson chose its lines)."""
     func = getattr(func, "py_func", func)  # a Numba dispatcher: its Python source
     lines, first = inspect.getsourcelines(func)
-    i = next((k for k, ln in enumerate(lines) if start in ln), 0) if start else 0
-    j = len(lines)
-    if stop:
-        j = max(k for k, ln in enumerate(lines) if stop in ln) + 1
-    code = "".join(lines[i:j])
-    code = textwrap.dedent(code) if dedent else code
+    starts = [k for k, line in enumerate(lines) if start and start in line]
+    stops = [k for k, line in enumerate(lines) if stop and stop in line]
+    i = starts[0] if starts else 0
+    j = stops[-1] + 1 if stops and stops[-1] >= i else len(lines)
+    code = textwrap.dedent("".join(lines[i:j]))
     where = Path(inspect.getsourcefile(func)).relative_to(ROOT)
     display(
         Markdown(
