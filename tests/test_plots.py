@@ -19,7 +19,7 @@ from runs import bench_json, with_passes
 from bench.report import document as report_doc
 from bench.report import make_report
 from bench.report.costs import cost_model
-from bench.report.model import parse_run
+from bench.report.model import load_run, parse_run
 
 matplotlib = pytest.importorskip("matplotlib")
 plots = pytest.importorskip("bench.report.plots")
@@ -338,3 +338,11 @@ def test_a_run_of_a_few_chosen_sizes_gets_its_sizes_side_by_side():
     assert labels == ["100,000 x 1", "10,000 x 100", "100,000 x 10"]  # by n·d
     (heat,) = data_axes(figs["speedup_numba_vs_numpy.png"])
     assert [t.get_text() for t in heat.get_xticklabels()] == ["1", "10", "100"]
+
+
+def test_the_reference_run_figures_keep_their_legends_off_the_data():
+    run = load_run(ROOT / "results" / "full" / "bench.json")
+    for name, fig in all_figures(run).items():
+        assert overlaps(fig) == [], name
+        for ax in data_axes(fig):
+            assert len(series(ax)) <= plots.MAX_SERIES, (name, ax.get_title())

@@ -413,11 +413,13 @@ def figure_cost_model(run, costs):
     ``t0 + s·n + c·n·d`` (lines) against n, one panel per d, in the front dtype.
 
     The fit with a per-sample term, not the line ``t0 + c·n·d`` in n·d: the
-    interpreted loop pays some 600 ns per sample on top of 80 ns per element, so
-    at one n·d its d = 1 points cost several times its d = 100 points, and a single
-    line in n·d misses them by up to 88 % (a factor of 8). A fit that misses one
-    of its points by more than ``LINE_MAX_ERROR`` (the compiled steps, once X
-    leaves the caches) is drawn dashed and says by how much.
+    interpreted loop pays the interpreter per sample as well as per element (in
+    the reference run some 600 ns a sample and 80 ns an element), so at one n·d
+    its d = 1 points cost several times its d = 100 points, and one line in n·d
+    cannot pass through both (there it missed them by up to 88 %, a factor of 8).
+    A fit that misses one of its points by more than ``LINE_MAX_ERROR`` (the
+    compiled steps, once X leaves the caches) is drawn dashed and says by how
+    much.
     """
     dtype = front_dtype(run)
     names, _ = answer_series(run, dtype, dims_with(run, dtype, [VECTORIZED], 2))
