@@ -8,7 +8,7 @@ CUDA_STAMP := $(VENV)/.installed-cuda
 # the lesson extra (nbconvert for the HTML page), on top of the test install
 LESSON_STAMP := $(VENV)/.installed-lesson
 
-.PHONY: venv torch test bench bench-full bench-gpu bench-pyperf readme lesson clean \
+.PHONY: venv torch test bench bench-full bench-gpu bench-pyperf readme lesson lessons clean \
 	order-check rerun-check harness-check gaps instructions studies
 
 $(STAMP): pyproject.toml
@@ -94,10 +94,14 @@ readme: $(STAMP)
 		--pyperf results/pyperf results/pyperf-default --readme README.md
 	$(PY) -m lab studies --input results/full/bench.json --out results/lab
 
-# Execute the lesson notebook on this machine -> results/lesson/lesson.html and
-# lesson/lesson.ipynb, the executed notebook committed from the reference machine
+# Execute the core lesson on this machine -> results/lesson/lesson.html and
+# lesson/lesson.ipynb (the executed notebook, committed); make lessons: every
+# notebook of lesson/, one after another -> results/lesson/NAME.html, lesson/NAME.ipynb
 lesson: $(LESSON_STAMP)
-	$(PY) -m lesson --out results/lesson/lesson.html --ipynb lesson/lesson.ipynb
+	$(PY) -m lesson
+
+lessons: $(LESSON_STAMP)
+	$(PY) -m lesson --all
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .benchmarks

@@ -129,12 +129,8 @@ def show_code(func, start=None, stop=None):
 
 def simd_passes():
     """The module that times ``numba_simd``'s forward and backward passes apart
-    (``forward``, ``backward``, ``in_core``): ``bench.simd_passes``, named
-    ``bench.overlap`` before."""
-    try:
-        return importlib.import_module("bench.simd_passes")
-    except ModuleNotFoundError:
-        return importlib.import_module("bench.overlap")
+    (``forward``, ``backward``, ``in_core``): ``bench.simd_passes``."""
+    return importlib.import_module("bench.simd_passes")
 
 
 @functools.cache
