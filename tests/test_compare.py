@@ -1,4 +1,4 @@
-"""``python -m bench compare`` (``bench/report/compare.py``, ``changes.py``) on
+"""``python -m bench compare`` (``bench/report/compare.py``) on
 hand-made runs.
 
 What this module proves

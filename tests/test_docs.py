@@ -8,7 +8,7 @@ What this module proves
 - Every Markdown table of ``README.md`` (written by hand or by ``make readme``) has
   at most ``README_COLUMNS`` columns; every table of the committed
   ``results/full/summary.md`` at most the report's own limit,
-  ``formatting.MAX_COLUMNS``.
+  ``common.MAX_COLUMNS``.
 - The README's generated blocks are there (``findings`` with three to five
   sentences, ``headline``), and the headline table stays within the budget for a
   run with the peers and both dtypes too.

@@ -527,8 +527,10 @@ def test_run_reports_after_a_complete_run(tmp_path, monkeypatch, capsys):
     assert "### float64" not in out  # the tables are in summary.md
     assert "- A Python loop costs 10.0 ns per element of X (at 1,000 x 10)" in out
     assert "NumPy is 10.0x faster at 1,000 x 10." in out
-    assert out.rstrip().splitlines()[-2].startswith(
-        "Every table, the cost models and the plots: "
+    assert (
+        out.rstrip()
+        .splitlines()[-2]
+        .startswith("Every table, the cost models and the plots: ")
     )
     assert out.rstrip().endswith(f"{tmp_path.as_posix()}/bench.json")
 

@@ -229,7 +229,7 @@ def main(argv=None):
 
 
 # ============================================================================
-# build
+# the report: make_report
 # One report, start to finish: read the run, fit, render every file, write them,
 # draw the plots, refresh the README.
 #
@@ -344,7 +344,7 @@ def make_report(
 
 
 # ============================================================================
-# answer
+# the answer of run --size
 # The answer for a run of chosen sizes (``python -m bench run --size``), per size:
 # every implementation's time with its interval, ranked; the winner, or a tie; each
 # compiling implementation's first-call cost and the calls that repay it there.
@@ -433,7 +433,7 @@ def print_answer(json_path, file=None):
 
 
 # ============================================================================
-# predict
+# python -m bench predict
 # ``python -m bench predict N D``: each implementation's predicted time at a size,
 # from a run's cost model (``bench/report/costs.py``), with its error band.
 #

@@ -116,7 +116,7 @@ def report_error(command, exc, err=None, prog="python -m bench"):
 
 
 # ============================================================================
-# formatting
+# formats: numbers, Markdown, CSV
 # Numbers and tables as text: significant digits, Markdown tables, CSV.
 #
 # Every cell of every table goes through here, so that the same number is written
@@ -272,7 +272,7 @@ def heading(level, text):
 
 
 # ============================================================================
-# files
+# the atomic write
 # Writing a result file whole or not at all.
 #
 # An interrupted report leaves the previous file in place, never half a table.
@@ -294,7 +294,7 @@ def write_atomic(path, content):
 
 
 # ============================================================================
-# comparisons
+# who is compared with whom
 # Who is compared with whom: the one place where the report names implementations.
 #
 # Everything else the report knows about an implementation comes from its

@@ -342,7 +342,7 @@ def run_compare_cli(args, out=None, err=None):
 
 
 # ============================================================================
-# changes
+# the comparison of runs
 # Two runs case by case, or three: what ``python -m bench compare`` computes.
 #
 # A change is one case measured in BASE and NEW: the ratio NEW / BASE of its two

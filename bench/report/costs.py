@@ -247,7 +247,7 @@ def render_cost_tables(costs, level):
 
 
 # ============================================================================
-# predictor
+# the cost model with the caches
 # A cost model that predicts: time per step from n, d and where X lives.
 #
 # Each implementation's medians of one dtype are fitted by

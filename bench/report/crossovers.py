@@ -288,7 +288,7 @@ def render_crossovers(crossings, level):
 
 
 # ============================================================================
-# compile_times
+# first calls, and the calls that repay them
 # The first call in a new process (``bench/test_compile.py``) of every
 # implementation that compiles or builds at its first call (Numba's, JAX's trace and
 # compile, ``torch.compile``, the Cython build): the ``compile.csv`` rows and the
@@ -299,7 +299,7 @@ def render_crossovers(crossings, level):
 # (``kernels.trait(name, "compiles")``), with dashes where not measured.
 #
 # Beside the times, how many calls repay them: compiling costs ``C`` once, and each
-# call then saves ``t(numpy) - t(impl)`` over NumPy (``comparisons.VECTORIZED``,
+# call then saves ``t(numpy) - t(impl)`` over NumPy (``common.VECTORIZED``,
 # which compiles nothing), so after ``C / (t(numpy) - t(impl))`` calls the compiled
 # step has won back its compile time (where it is not faster than NumPy, never).
 # Given at the notebook's 20 x 3 and at the largest float64 size of the run, from

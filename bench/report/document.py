@@ -34,7 +34,6 @@ from bench.report.common import (
     WHERE_FINDINGS,
     X_SUM,
     ReportError,
-    Target,
     column_groups,
     competitors,
     fmt_cell,
@@ -114,7 +113,7 @@ def render_summary_md(run, costs, crossings):
 # The README states no number of its own: what a run found is written here, from
 # the run, under a heading that names it. First where the interpreted loop, the
 # compiled loop and this project's step win against NumPy
-# (``comparisons.WHERE_FINDINGS``), then the peers and the win map, then what a call
+# (``common.WHERE_FINDINGS``), then the peers and the win map, then what a call
 # and an element cost, the read rates, the temporaries and the compile. The README
 # shows the first ``FRONT_PAGE`` of them; the lesson shows all. A sentence whose
 # numbers the run does not have is left out, not guessed.
@@ -360,8 +359,6 @@ def render_findings(run, costs, level, most=None):
 # ``fast``'s rate of reading X as a share of the stream's. A target that a tie also
 # meets (``Target.tie_met``: "at least as fast, or a tie") is met by a tie.
 
-__all__ = ["GPU_TARGETS", "TARGETS", "Target", "render_targets", "target_rows"]
-
 
 def targets_for(run):
     """The targets of this kind of run: the GPU's, or the CPU grid's; an optional
@@ -402,7 +399,7 @@ def verdict(ratio, goal, tie_met=False):
 
     With an interval, met means its low end reaches the goal and missed that its
     high end falls short; without one, the ratio itself decides. With
-    ``tie_met``, a tie (``intervals.Ratio.sign`` 0) is met too.
+    ``tie_met``, a tie (``stats.Ratio.sign`` 0) is met too.
     """
     low = ratio.low if ratio.has_interval else ratio
     high = ratio.high if ratio.has_interval else ratio
@@ -468,7 +465,7 @@ def render_targets(run, level):
 
 
 # ============================================================================
-# figures
+# which plots a run gets
 # Which plots a run gets, and the Markdown that shows them.
 #
 # Apart from ``bench/report/plots.py`` so that the tables can link the plots without
@@ -537,7 +534,7 @@ def render_plot_links(run, level, folder=""):
 
 
 # ============================================================================
-# pyperf_medians
+# pyperf: pyperf.md and pyperf.csv
 # pyperf results: median time per case, as ``pyperf.md`` and ``pyperf.csv``.
 #
 # Read with pyperf's own reader, from one JSON file per implementation

@@ -410,7 +410,7 @@ def load_run(path):
 
 
 # ============================================================================
-# reading
+# reading files
 # Finding and reading the JSON files: parse one with errors that name it, tell
 # pytest-benchmark output from anything else (pyperf's, say), and find the newest run
 # under ``results/``.
@@ -514,7 +514,7 @@ def find_latest_json(root=RESULTS):
 
 
 # ============================================================================
-# machine
+# what the run was measured on
 # What a run was measured on, as table rows, read from its pytest-benchmark JSON.
 #
 # ``machine_info`` (pytest-benchmark's, with loopbench's own record under

@@ -162,11 +162,11 @@ def updated_readme(readme, blocks):
 
 
 # ============================================================================
-# headline
+# the headline table
 # The README's headline table: the comparisons the suite exists for, compact.
 #
-# One row per comparison of ``comparisons.HEADLINE`` and dtype of the run: the
-# speedup, with its 95 % interval, at each size of ``comparisons.HEADLINE_SIZES``
+# One row per comparison of ``common.HEADLINE`` and dtype of the run: the
+# speedup, with its 95 % interval, at each size of ``common.HEADLINE_SIZES``
 # that the run has; how many cells of the grid it wins, ties and loses; and its
 # slowest cell. A comparison against several implementations (the peers) is set, in
 # each cell, against the fastest of them there, named in the cell. The table has at
@@ -279,7 +279,7 @@ def render_headline(run, level, summary_link=""):
 
 
 # ============================================================================
-# answer
+# the answer of run --size
 # The answer a reader came for, before any method: what a Python loop costs and
 # when NumPy wins, by how much; where the compiled loops beat NumPy; which peer
 # comes closest, and where one wins; and why. Every number is this run's (float64,

@@ -233,14 +233,14 @@ def set_by_one_pass(run):
 
 
 # ============================================================================
-# winners
+# the win map
 # Which implementation wins each cell of the grid: the win map of ``summary.md``.
 #
 # In each (n, d) of a dtype the implementation with the smallest median wins. Every
 # other one whose time is a tie with the winner's (``bench/report/stats.py``: the
 # 95 % interval of time(other) / time(winner) includes 1, or the two are less than
 # 5 % apart) shares the cell, written ``numba_simd ~ jax``, fastest first. Only
-# implementations compete (``comparisons.competitors``: those on one core, as the
+# implementations compete (``common.competitors``: those on one core, as the
 # peers are): not the reference rows (scikit-learn, the streams), nor a threaded one
 # or one on a GPU. In a run without intervals the medians' order decides, and
 # nothing is a tie.

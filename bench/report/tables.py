@@ -12,9 +12,9 @@ with a CSV header, however many, and each Markdown table a few
 (``bench/report/tables.py`` lays them out, split where too wide).
 
 Which implementations go in which part is never written here: the time, rate and
-memory parts follow ``comparisons.column_groups`` (this suite's steps, then the
-peers), the speedup parts ``comparisons.speedup_groups``, and the rate shares
-``comparisons.roofline``; so a new implementation gets its columns everywhere
+memory parts follow ``common.column_groups`` (this suite's steps, then the
+peers), the speedup parts ``common.speedup_groups``, and the rate shares
+``common.roofline``; so a new implementation gets its columns everywhere
 without a change to this module. What a cell says beyond its number (a mark on a
 speedup whose two timings overlap, say) belongs in the ``value`` function of its
 column and in the formatting of its ``kind``.
@@ -289,15 +289,15 @@ def summary_csv(run):
 
 
 # ============================================================================
-# sections
+# the sections of summary.md
 # The sections of tables in ``summary.md``: time, speedups, read rate, memory.
 #
 # A section (``Section``) is a heading, a note, and per dtype one table for each of
 # its parts, each under a caption and split again where it would be wider than
-# ``formatting.MAX_COLUMNS`` (the columns that name the rows start every piece). The
+# ``common.MAX_COLUMNS`` (the columns that name the rows start every piece). The
 # columns and their values are ``bench/report/tables.py``'s: a part is the name in
 # ``Column.tables``, so which implementations a part shows follows the run
-# (``comparisons.column_groups``, ``comparisons.speedup_groups``), never this module.
+# (``common.column_groups``, ``common.speedup_groups``), never this module.
 
 SHARE_CAPTION = "Share of the roofline's rate:"
 
@@ -486,11 +486,11 @@ def render_summary_tables(run, level):
 
 
 # ============================================================================
-# gpu
+# the GPU section
 # The GPU section of a run of the ``gpu`` preset: what the copy costs, and when
 # the GPU pays.
 #
-# ``numba_cuda``'s step (``comparisons.GPU``) copies ``X`` to the device at every
+# ``numba_cuda``'s step (``common.GPU``) copies ``X`` to the device at every
 # call; ``cuda_resident`` is the same step on data already there, ``cuda_h2d`` the
 # copy alone and ``cuda_load`` a kernel that only reads ``X`` (the device's
 # roofline). From their medians, per size:
@@ -498,7 +498,7 @@ def render_summary_tables(run, level):
 # - the copy's share of the step with transfer, ``t(cuda_h2d) / t(numba_cuda)``;
 # - the resident step's rate of reading ``X`` as a share of ``cuda_load``'s;
 # - the step with transfer and the resident step against ``numba_parallel``
-#   (``comparisons.CORES``) on the same machine's cores, with intervals
+#   (``common.CORES``) on the same machine's cores, with intervals
 #   (``bench/report/stats.py``);
 # - the break-even of ``train``: it copies ``X`` once and then runs every epoch on
 #   the device, so after ``E = t(cuda_h2d) / (t(numba_parallel) - t(cuda_resident))``
