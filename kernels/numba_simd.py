@@ -64,6 +64,7 @@ from kernels.simd_lanes import (
     to_lane,
 )
 from kernels.simd_log import log1p_of_s32, log1p_of_s64
+from kernels.simd_rows import backward_short, forward_short
 
 # Bytes of X per block: the block is read twice (forward, backward), the second
 # time from the core's cache -- L1 where it is larger than 32 KiB, L2 otherwise
@@ -221,15 +222,19 @@ def block_terms(z, y, start, m, r):
 def logits(w, b, X, start, m, z):
     """``z[k] = X[start + k] . w + b`` for the ``m`` rows of a block.
 
-    With fewer features than a vector register holds, the loop over rows is the
+    A C-ordered block of 2 to 7 features goes to ``simd_rows.short_logits`` (the
+    row length fixed at compile time, rows in the vector lanes). Other rows with
+    fewer features than a vector register holds take the loop over rows as the
     inner one, so that it is the one that vectorizes (LLVM versions it for a unit
-    stride, which ``X[:, j]`` has when ``d == 1``), summed in float64. Otherwise
+    stride, which ``X[:, j]`` has when ``d == 1``), in ``X``'s lanes. Otherwise
     each row's dot product runs in vector registers, in ``X``'s lanes: one loop
     per row up to ``RUN`` features, one loop per run of ``RUN`` beyond (on the
     developer's Xeon a loop nested in the row loop cost about twice as much per
     element, so rows that fit one run do not take it).
     """
     d = X.shape[1]
+    if forward_short(w, b, X, start, m, z):  # 2 to 7 features, C order
+        return
     if d < NARROW:
         # the block's rows from index 0: X[start + k] would make LLVM check each
         # index for a negative one (Python's wraparound) and gather the loads
@@ -265,6 +270,7 @@ def logits(w, b, X, start, m, z):
 def gradient(X, r, start, m, g):
     """``g += sum_k r[k] X[start + k]`` over the ``m`` rows of a block.
 
+    A C-ordered block of 2 to 7 features goes to ``simd_rows.short_gradient``.
     One feature (``d == 1``): one sum over the block's rows, in registers, in
     ``X``'s lanes (float32: at most ``MAX_BLOCK_ROWS`` terms, the bound of
     ``simd_lanes.RUN``), added into ``g``; LLVM vectorizes it for the unit stride.
@@ -279,6 +285,8 @@ def gradient(X, r, start, m, g):
     interleaved runs.)
     """
     d = X.shape[1]
+    if backward_short(X, r, start, m, g):  # 2 to 7 features, C order
+        return
     if d == 1:
         X_block = X[start : start + m]  # indices from 0, as in ``logits``
         acc = lane_zero(X)
