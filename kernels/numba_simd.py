@@ -98,8 +98,8 @@ def sample_terms64(z, y):
     ``1 / (1 + t) = (2 + t) q`` and ``log1p``'s ``s = t / (2 + t) = t (1 + t) q``
     (a few ulps each, far inside ``simd_exp``'s error budget). A vector division
     costs as much as eight to sixteen multiplications where the divider is narrow
-    (a 512-bit ``vdivpd`` issues every 16 cycles on Skylake-SP Xeons), and the
-    step had three.
+    (in Agner Fog's tables a 512-bit ``vdivpd`` issues every 16 cycles on
+    Skylake-SP Xeons), and the step had three.
 
     Parameters
     ----------
@@ -240,9 +240,10 @@ def logits(w, b, X, start, m, z):
         # index for a negative one (Python's wraparound) and gather the loads
         X_block = X[start : start + m]
         b_lane = to_lane(X, b)
-        for k in range(m):
-            z[k] = b_lane
-        for j in range(d):
+        w_0 = to_lane(X, w[0])
+        for k in range(m):  # the first feature with b: one pass over z fewer
+            z[k] = b_lane + X_block[k, 0] * w_0
+        for j in range(1, d):
             w_j = to_lane(X, w[j])
             for k in range(m):
                 z[k] += X_block[k, j] * w_j
@@ -279,7 +280,7 @@ def gradient(X, r, start, m, g):
     the products are summed in ``X``'s lanes, and ``add_gradient`` passes a ``g``
     in them too for wide rows (``simd_lanes.lane_gradient``: float32 for float32
     ``X``), so that no product is converted to float64 on its way. (Rows of 2 to 7
-    features took the per-feature sums too, until the developer's AMD EPYC showed
+    features took the per-feature sums too, until a shared AMD EPYC (Zen 5) showed
     them at 0.84 ns an element from L1, each a chain of dependent scalar
     multiply-adds down a strided column, against 0.2-0.6 ns here; the median of 7
     interleaved runs.)

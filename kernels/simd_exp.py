@@ -13,14 +13,14 @@ LLVM can map a vectorized ``exp`` to libmvec's ``_ZGVeN8v_exp`` (8 doubles a cal
 when its vector-library option is set (llvmlite issue 1441:
 ``llvm.set_option("", "-vector-library=LIBMVEC")`` and
 ``llvm.load_library_permanently("libmvec.so.1")`` before Numba is imported, and
-``fastmath``). With Numba 0.68.1 and LLVM 22.1 (measured on the developer's AMD
-EPYC, Zen 5) the option is accepted, the loop vectorizer widens ``math.exp`` to
-``llvm.exp.v8f64``, and the backend splits that back into eight calls of the
-scalar ``exp``: the mapping to libmvec is not made in llvmlite's pass pipeline.
-Called directly instead (an ``@intrinsic`` that loads 8 doubles, calls
-``_ZGVeN8v_exp`` and stores the result), libmvec's 1-ulp ``exp`` took 0.53 ns an
-element where ``exp_neg64`` inlined in the loop took 0.26 ns (the median of 15
-interleaved pairs, 512 elements from L1 4,000 times; ``_ZGVdN4v_exp``, 4 at a
+``fastmath``). With Numba 0.68.1 and LLVM 22.1 (tried on a shared AMD EPYC, Zen
+5, not the reference Xeon) the option is accepted, the loop vectorizer widens
+``math.exp`` to ``llvm.exp.v8f64``, and the backend splits that back into eight
+calls of the scalar ``exp``: the mapping to libmvec is not made in llvmlite's
+pass pipeline. Called directly instead (an ``@intrinsic`` that loads 8 doubles,
+calls ``_ZGVeN8v_exp`` and stores the result), libmvec's 1-ulp ``exp`` took 0.53
+ns an element where ``exp_neg64`` inlined in the loop took 0.26 ns (the median of
+15 interleaved pairs, 512 elements from L1 4,000 times; ``_ZGVdN4v_exp``, 4 at a
 time: 0.64 ns), before the cost a call adds in a loop that keeps ~25 constants
 in the registers a call may clobber. So the step keeps its own math.
 

@@ -6,9 +6,9 @@ vectorizes (unit stride). With 2 to 7 features and the row length ``d`` known on
 at run time, neither pass did: a loop over rows steps through ``X`` by ``d``
 elements, which LLVM only gathers or runs one element at a time, and a loop over a
 row's ``d`` features is too short for a vector loop and ends each row in a
-horizontal sum. Measured on the developer's AMD EPYC (Zen 5, AVX-512), one block
-of 512 rows from L1, the median of 7 interleaved runs: about 0.25 ns an element
-forward and 0.2-0.6 ns backward.
+horizontal sum. Measured on a shared AMD EPYC (Zen 5, AVX-512), not the reference
+Xeon, one block of 512 rows from L1, the median of 7 interleaved runs: about 0.25
+ns an element forward and 0.2-0.6 ns backward.
 
 Here each ``d`` from 2 to 7 has its own branch of each pass, in which ``d`` is a
 constant and the block is read as the flat array it is (C order): ``x_k`` is
@@ -30,7 +30,7 @@ and compiled by Numba; the branch is taken once per block, not per row. float32
 
 The price is compile time: LLVM vectorizes six interleaved loops per pass, and a
 cold compile (empty Numba cache) of ``numba_simd``'s step took about twice as
-long with this module wired in (on the developer's AMD EPYC under load, float64
+long with this module wired in (on that AMD EPYC under load, float64
 12 s against 5 s, float32 14 s against 7 s). Numba's on-disk cache keeps it, so a
 warm first call does not pay it again. Rows of 8 features and more keep the
 general loops: with ``d`` fixed at 10 or 16 the loops came out slower than the
