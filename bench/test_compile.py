@@ -34,8 +34,9 @@ def _child(impl, mode, cache_dir):
 
 # With the benchmarks disabled (make test) these cases check the code path, not a
 # time: the ``cached`` process then loads the caches the ``cold`` case's process
-# stored (collected just before it), instead of a process of its own filling them
-# first, one cold compile less per implementation. ``{impl: cache folder}``.
+# stored (collected just before it, and on the same pytest-xdist worker under make
+# test's --dist loadfile), instead of a process of its own filling them first: one
+# cold compile less per implementation. ``{impl: cache folder}``.
 _STORED_BY_COLD = {}
 
 
@@ -44,11 +45,12 @@ _STORED_BY_COLD = {}
 @pytest.mark.parametrize("mode", MODES)
 def test_first_call(benchmark, compiled_impl, mode, tmp_path, preset):
     impl = compiled_impl
-    warm = None
+    warm = str(tmp_path / "warm")
     if mode == "cached":
-        warm = _STORED_BY_COLD.pop(impl, None) if benchmark.disabled else None
-        if warm is None:
-            warm = str(tmp_path / "warm")
+        stored = _STORED_BY_COLD.pop(impl, None) if benchmark.disabled else None
+        if stored is not None:
+            warm = stored
+        else:
             _child(impl, mode, warm)  # fill the cache once, untimed
     caches = []
 
