@@ -35,12 +35,25 @@ say so.
 """
 
 import json
+import os
 
 import numpy as np
 import pytest
 
 from kernels import IMPLEMENTATIONS
 from kernels.agreement import assert_agree, step_atols
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _children_see_a_plain_run():
+    """Under pytest-xdist (``make test`` runs ``-n 2``) a worker's environment says
+    that it is one, and a pytest started by a test would inherit that: its
+    pytest-benchmark would then turn itself off. The processes the tests start see
+    the environment of a plain run."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name in [v for v in os.environ if v.startswith("PYTEST_XDIST_")]:
+            mp.delenv(name)
+        yield
 
 
 @pytest.fixture
