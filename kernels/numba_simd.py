@@ -35,7 +35,10 @@ So the rows are taken in blocks small enough to stay in the core's cache
    wide ones.
 
 A problem of one block (every small one) runs the three loops once, its gradient
-straight into ``g_w``.
+straight into ``g_w``. A C-ordered ``X`` of 1 to 7 features (and at least
+``simd_rows.SHORT_MIN_ROWS`` rows) takes ``simd_rows``' two passes instead, with
+the row length fixed at compile time and the rows in the vector lanes
+(``accumulate_short``).
 
 ``tests/test_simd_shape.py`` reads the machine code of step 2 and fails if it holds
 no vector instructions or calls a scalar ``exp`` or ``log``.
@@ -64,7 +67,7 @@ from kernels.simd_lanes import (
     to_lane,
 )
 from kernels.simd_log import log1p_of_s32, log1p_of_s64
-from kernels.simd_rows import backward_short, forward_short
+from kernels.simd_rows import SHORT, SHORT_MIN_ROWS, short_gradient, short_logits
 
 # Bytes of X per block: the block is read twice (forward, backward), the second
 # time from the core's cache -- L1 where it is larger than 32 KiB, L2 otherwise
@@ -222,31 +225,24 @@ def block_terms(z, y, start, m, r):
 def logits(w, b, X, start, m, z):
     """``z[k] = X[start + k] . w + b`` for the ``m`` rows of a block.
 
-    A C-ordered block of 2 to 7 features goes to ``simd_rows.short_logits`` (the
-    row length fixed at compile time, rows in the vector lanes). Other rows with
-    fewer features than a vector register holds take the loop over rows as the
+    With fewer features than a vector register holds, the loop over rows is the
     inner one, so that it is the one that vectorizes (LLVM versions it for a unit
-    stride, which ``X[:, j]`` has when ``d == 1``), in ``X``'s lanes. Otherwise
+    stride, which ``X[:, j]`` has when ``d == 1``), summed in float64. Otherwise
     each row's dot product runs in vector registers, in ``X``'s lanes: one loop
     per row up to ``RUN`` features, one loop per run of ``RUN`` beyond (on the
     developer's Xeon a loop nested in the row loop cost about twice as much per
-    element, so rows that fit one run do not take it).
+    element, so rows that fit one run do not take it). The step sends C-ordered
+    rows of 1 to 7 features to ``simd_rows`` instead (a faster narrow path here
+    made the wide rows' loops 15 % slower on a shared AMD EPYC, 3e4 x 100).
     """
     d = X.shape[1]
-    if forward_short(w, b, X, start, m, z):  # 2 to 7 features, C order
-        return
     if d < NARROW:
-        # the block's rows from index 0: X[start + k] would make LLVM check each
-        # index for a negative one (Python's wraparound) and gather the loads
-        X_block = X[start : start + m]
-        b_lane = to_lane(X, b)
-        w_0 = to_lane(X, w[0])
-        for k in range(m):  # the first feature with b: one pass over z fewer
-            z[k] = b_lane + X_block[k, 0] * w_0
-        for j in range(1, d):
-            w_j = to_lane(X, w[j])
+        for k in range(m):
+            z[k] = b
+        for j in range(d):
+            w_j = np.float64(w[j])
             for k in range(m):
-                z[k] += X_block[k, j] * w_j
+                z[k] += X[start + k, j] * w_j
     elif d <= RUN:
         for k in range(m):
             acc = lane_zero(X)
@@ -271,29 +267,27 @@ def logits(w, b, X, start, m, z):
 def gradient(X, r, start, m, g):
     """``g += sum_k r[k] X[start + k]`` over the ``m`` rows of a block.
 
-    A C-ordered block of 2 to 7 features goes to ``simd_rows.short_gradient``.
-    One feature (``d == 1``): one sum over the block's rows, in registers, in
+    Narrow rows: one sum over the block's rows per feature, in registers, in
     ``X``'s lanes (float32: at most ``MAX_BLOCK_ROWS`` terms, the bound of
-    ``simd_lanes.RUN``), added into ``g``; LLVM vectorizes it for the unit stride.
-    Two features and more: eight rows per pass over ``g`` (then four, then one), so
-    that ``g`` is loaded and stored an eighth as often as a row at a time would;
-    the products are summed in ``X``'s lanes, and ``add_gradient`` passes a ``g``
-    in them too for wide rows (``simd_lanes.lane_gradient``: float32 for float32
-    ``X``), so that no product is converted to float64 on its way. (Rows of 2 to 7
-    features took the per-feature sums too, until a shared AMD EPYC (Zen 5) showed
-    them at 0.84 ns an element from L1, each a chain of dependent scalar
-    multiply-adds down a strided column, against 0.2-0.6 ns here; the median of 7
-    interleaved runs.)
+    ``simd_lanes.RUN``), added into ``g``; LLVM vectorizes it for a unit stride
+    (one feature, or Fortran order). (The step sends C-ordered rows of 1 to 7
+    features to ``simd_rows``: for 2 to 7 each sum here is a chain of dependent scalar
+    multiply-adds down a strided column, 0.84 ns an element from L1 on a shared AMD
+    EPYC, Zen 5.)
+    Wide rows: eight rows per pass over ``g`` (then four, then one), so that ``g``
+    is loaded and stored an eighth as often as a row at a time would; the
+    products are summed in ``X``'s lanes, and ``add_gradient`` passes a ``g`` in
+    them too (``simd_lanes.lane_gradient``: float32 for float32 ``X``), so that no
+    product is converted to float64 on its way.
     """
     d = X.shape[1]
-    if backward_short(X, r, start, m, g):  # 2 to 7 features, C order
-        return
-    if d == 1:
+    if d < NARROW:
         X_block = X[start : start + m]  # indices from 0, as in ``logits``
-        acc = lane_zero(X)
-        for k in range(m):
-            acc += to_lane(X, r[k]) * X_block[k, 0]
-        g[0] += acc
+        for j in range(d):
+            acc = lane_zero(X)
+            for k in range(m):
+                acc += to_lane(X, r[k]) * X_block[k, j]
+            g[j] += acc
         return
     k = 0
     while k + 8 <= m:
@@ -352,6 +346,55 @@ def add_gradient(X, r, start, m, g_lane, g_w, lane_rows, rows):
 
 
 @njit(cache=True, fastmath=FASTMATH)
+def accumulate_short(w, b, X, y, start, stop, g_w):
+    """``accumulate`` for C-ordered rows of 1 to 7 features (``short_rows``).
+
+    The same blocks through ``simd_rows.short_logits``, ``block_terms`` and
+    ``simd_rows.short_gradient`` (per block into ``g_w``, as narrow rows do).
+    """
+    d = X.shape[1]
+    rows = min(block_rows(d, X.itemsize), stop - start)
+    z, r, _ = block_scratch(X, rows, d)
+    loss = 0.0
+    g_b = 0.0
+    n_labels_ok = 0
+    for i0 in range(start, stop, rows):
+        m = min(rows, stop - i0)
+        short_logits(w, b, X, i0, m, z)
+        loss_b, g_b_b, ok_b = block_terms(z, y, i0, m, r)
+        loss += loss_b
+        g_b += g_b_b
+        n_labels_ok += ok_b
+        short_gradient(X, r, i0, m, g_w)
+    return loss, g_b, n_labels_ok == stop - start
+
+
+def short_rows(w, b, X, y, start, stop, g_w):
+    """``(True, *accumulate_short(...))`` for C-ordered rows of 1 to 7 features and
+    at least ``SHORT_MIN_ROWS`` rows, else ``(False, 0.0, 0.0, False)``.
+
+    The layout is decided when Numba compiles the caller (``simd_rows`` reads a
+    block as a flat array, which only C order is), the rest when it runs.
+    """
+
+
+@overload(short_rows, inline="always")
+def _short_rows(w, b, X, y, start, stop, g_w):
+    if X.layout != "C":
+        return lambda w, b, X, y, start, stop, g_w: (False, 0.0, 0.0, False)
+    lowest, highest = SHORT[0], SHORT[-1]
+
+    def c_order(w, b, X, y, start, stop, g_w):
+        d = X.shape[1]
+        if d < lowest or d > highest or stop - start < SHORT_MIN_ROWS:
+            return False, 0.0, 0.0, False
+        loss, g_b, labels_ok = accumulate_short(w, b, X, y, start, stop, g_w)
+        return True, loss, g_b, labels_ok
+
+    return c_order
+
+
+@njit(cache=True, fastmath=FASTMATH)
 def accumulate(w, b, X, y, start, stop, g_w):
     """Add the gradient of rows ``start:stop`` to ``g_w``; return their loss sums.
 
@@ -399,7 +442,12 @@ def accumulate(w, b, X, y, start, stop, g_w):
 def _step(w, b, X, y, lr):
     n, d = X.shape
     g_w = np.zeros(d)
-    loss, g_b, labels_ok = accumulate(w, b, X, y, 0, n, g_w)
+    # C-ordered rows of 1 to 7 features: simd_rows' passes, chosen here and run in
+    # a function of their own (inside logits and gradient, or accumulate, their
+    # code made the wide rows' steps 5-15 % slower on a shared AMD EPYC)
+    short, loss, g_b, labels_ok = short_rows(w, b, X, y, 0, n, g_w)
+    if not short:
+        loss, g_b, labels_ok = accumulate(w, b, X, y, 0, n, g_w)
     return update(w, b, lr, n, g_w, g_b, loss, labels_ok)
 
 

@@ -1,4 +1,4 @@
-"""Short rows (2 to 7 features): both passes with the row length fixed at compile time.
+"""Short rows (1 to 7 features): both passes with the row length fixed at compile time.
 
 ``numba_simd`` reads a block of rows twice: the forward pass (``z_k = x_k . w + b``)
 and the backward pass (``g += r_k x_k``). With one feature the loop over rows
@@ -10,7 +10,7 @@ horizontal sum. Measured on a shared AMD EPYC (Zen 5, AVX-512), not the referenc
 Xeon, one block of 512 rows from L1, the median of 7 interleaved runs: about 0.25
 ns an element forward and 0.2-0.6 ns backward.
 
-Here each ``d`` from 2 to 7 has its own branch of each pass, in which ``d`` is a
+Here each ``d`` from 1 to 7 has its own branch of each pass, in which ``d`` is a
 constant and the block is read as the flat array it is (C order): ``x_k`` is
 ``F[k d : k d + d]``. LLVM then vectorizes the loop over rows with *interleaved*
 accesses: it loads ``d`` consecutive vectors of the flat block, that is as many
@@ -24,7 +24,11 @@ whole step 1.5x (1e6 x 4 float64), 2.6x (1e6 x 4 float32) and 1.8x (1e5 x 3
 float64) faster than without them (medians of 9 interleaved runs).
 
 The two functions are written from templates (``_source``), one branch per ``d``,
-and compiled by Numba; the branch is taken once per block, not per row. float32
+and compiled by Numba; the branch is taken once per block, not per row. One
+feature (``d = 1``, a unit stride) takes its branch here too, in one pass over
+``z`` (``z_k = b + x_k w``): ``numba_simd.logits`` keeps its general narrow loop,
+because a faster one there made the wide rows' loops of the same function 15 %
+slower (3e4 x 100 on the AMD EPYC above; code layout, not arithmetic). float32
 ``X`` sums in float32 lanes: a block's backward sums are at most
 ``MAX_BLOCK_ROWS`` terms, within ``simd_lanes.RUN``, added into the float64 ``g``.
 
@@ -40,12 +44,14 @@ more than 8 accesses.
 
 import numpy as np
 from numba import njit
-from numba.extending import overload
 
 from kernels.numba_loop import FASTMATH
 from kernels.simd_lanes import lane_zero, to_lane
 
-SHORT = range(2, 8)  # the row lengths this module takes
+SHORT = range(1, 8)  # the row lengths this module takes
+# Fewer rows than this in a call take the general loops: the interleaved vector
+# loops need several vectors of rows, and at 20 x 3 the general ones were faster
+SHORT_MIN_ROWS = 64
 
 # One function for each pass, one branch for each row length: compiled once each
 # (twelve small functions, each compiled on its own, doubled numba_simd's first call)
@@ -116,47 +122,7 @@ def _compile():
     )
 
 
-# short_logits(w, b, X, start, m, z): numba_simd.logits for a C-ordered X of 2 to 7
+# short_logits(w, b, X, start, m, z): numba_simd.logits for a C-ordered X of 1 to 7
 # features (z[k] = X[start + k] . w + b, k < m); short_gradient(X, r, start, m, g):
 # numba_simd.gradient for the same (g += sum_k r[k] X[start + k])
 short_logits, short_gradient = _compile()
-
-
-def forward_short(w, b, X, start, m, z):
-    """``short_logits`` where it applies (C order, 2 to 7 features): whether it did.
-
-    Chosen when Numba compiles the caller: for an ``X`` of another layout it is
-    ``False`` and compiles to nothing (the flat view needs C order).
-    """
-
-
-@overload(forward_short, inline="always")
-def _forward_short(w, b, X, start, m, z):
-    if X.layout != "C":
-        return lambda w, b, X, start, m, z: False
-
-    def c_order(w, b, X, start, m, z):
-        if X.shape[1] < 2 or X.shape[1] > 7:
-            return False
-        short_logits(w, b, X, start, m, z)
-        return True
-
-    return c_order
-
-
-def backward_short(X, r, start, m, g):
-    """``short_gradient`` where it applies, as ``forward_short``: whether it did."""
-
-
-@overload(backward_short, inline="always")
-def _backward_short(X, r, start, m, g):
-    if X.layout != "C":
-        return lambda X, r, start, m, g: False
-
-    def c_order(X, r, start, m, g):
-        if X.shape[1] < 2 or X.shape[1] > 7:
-            return False
-        short_gradient(X, r, start, m, g)
-        return True
-
-    return c_order

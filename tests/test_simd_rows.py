@@ -1,11 +1,12 @@
 """Short rows (``kernels/simd_rows.py``): the fixed-length passes give the same
 logits and gradient as the general ones, and their forward pass is vector code.
 
-``numba_simd`` sends a block of a C-ordered ``X`` of 2 to 7 features to
-``short_logits`` and ``short_gradient``; other layouts and lengths to the general
-loops. Both are compared here with NumPy on blocks of a length that is not a
-multiple of any vector width, in both dtypes, and the whole step with NumPy's in
-C and Fortran order (the second never takes the short path).
+``numba_simd``'s step sends a C-ordered ``X`` of 1 to 7 features (and at least
+``SHORT_MIN_ROWS`` rows) to ``short_logits`` and ``short_gradient``; other layouts
+and lengths to the general loops. Both passes are compared here with NumPy on
+blocks of a length that is not a multiple of any vector width, in both dtypes,
+and the whole step with NumPy's in C and Fortran order (the second never takes
+the short path).
 """
 
 import re
@@ -45,7 +46,7 @@ def test_the_short_passes_match_numpy(d, dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("order", ["C", "F"])
-@pytest.mark.parametrize("d", [2, 3, 7])
+@pytest.mark.parametrize("d", [1, 2, 3, 7])
 def test_the_step_on_short_rows_agrees_with_numpy(d, order, dtype):
     w, b, X, y = make_problem(2_000, d, seed=50 + d, dtype=np.dtype(dtype))
     X = np.asarray(X, order=order)
