@@ -32,11 +32,12 @@ slower (3e4 x 100 on the AMD EPYC above; code layout, not arithmetic). float32
 ``X`` sums in float32 lanes: a block's backward sums are at most
 ``MAX_BLOCK_ROWS`` terms, within ``simd_lanes.RUN``, added into the float64 ``g``.
 
-The price is compile time: LLVM vectorizes six interleaved loops per pass, and a
-cold compile (empty Numba cache) of ``numba_simd``'s step took about twice as
-long with this module wired in (on that AMD EPYC under load, float64
-12 s against 5 s, float32 14 s against 7 s). Numba's on-disk cache keeps it, so a
-warm first call does not pay it again. Rows of 8 features and more keep the
+The price is compile time: LLVM vectorizes seven interleaved loops per pass. A
+cold compile (empty Numba cache) of ``numba_simd``'s first float64 step took 6.2 s
+against 4.9 s before this module (float32: 7.7-8.0 s against 6.1-7.2 s; two runs
+each on that AMD EPYC under load); twelve functions, one per pass and length,
+had taken twice as long. Numba's on-disk cache keeps the result, so a warm first
+call does not pay it again. Rows of 8 features and more keep the
 general loops: with ``d`` fixed at 10 or 16 the loops came out slower than the
 general ones (0.22-0.26 ns an element against 0.09-0.17), LLVM interleaving no
 more than 8 accesses.
