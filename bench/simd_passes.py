@@ -33,7 +33,7 @@ from numba import njit
 
 from kernels.numba_loop import FASTMATH
 from kernels.numba_simd import add_gradient, block_rows, block_terms, logits
-from kernels.simd_lanes import flush, lane_gradient, lane_words
+from kernels.simd_lanes import block_scratch, flush, lane_gradient, lane_words
 
 
 @njit(fastmath=FASTMATH)  # no cache: it would not see a change in numba_simd
@@ -56,9 +56,7 @@ def forward(w, b, X, y):
     """
     n, d = X.shape
     rows = min(block_rows(d, X.itemsize), n)
-    scratch = np.empty(2 * rows)
-    z = scratch[:rows]
-    r = scratch[rows:]
+    z, r, _ = block_scratch(X, rows, d)  # in X's lanes, as the step's
     loss = 0.0
     g_b = 0.0
     n_labels_ok = 0
@@ -127,11 +125,9 @@ def in_core(w, b, X, y):
     """
     n, d = X.shape
     rows = min(block_rows(d, X.itemsize), n)
-    scratch = np.empty(2 * rows + lane_words(X, d))
-    z = scratch[:rows]
-    r = scratch[rows : 2 * rows]
+    z, r, spare = block_scratch(X, rows, d)  # in X's lanes, as the step's
     g_w = np.zeros(d)
-    g_lane = lane_gradient(X, g_w, scratch[2 * rows :])
+    g_lane = lane_gradient(X, g_w, spare)
     lane_rows = 0
     loss = 0.0
     g_b = 0.0
