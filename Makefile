@@ -34,12 +34,13 @@ torch: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest --benchmark-disable
+	# two workers, each test file on one of them (a file's new Numba types compile once)
+	$(PY) -m pytest --benchmark-disable -n 2 --dist loadfile
 	# the full preset's float32 and d = 1000 cases, once each at n = 10
 	$(PY) -m pytest bench/test_step.py bench/test_reference.py --preset full \
 		--benchmark-disable -k "n10-" -q
 	# numba_cuda in Numba's CUDA simulator (read at import: a run of its own)
-	NUMBA_ENABLE_CUDASIM=1 $(PY) -m pytest tests_cuda -q
+	NUMBA_ENABLE_CUDASIM=1 $(PY) -m pytest tests_cuda -q -n 2
 
 # Quick grid with pytest-benchmark -> results/quick/
 bench: $(STAMP)

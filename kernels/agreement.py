@@ -14,6 +14,12 @@ a sum of n terms is about sqrt(n) * eps (at worst n * eps) times the sum of |ter
 for n up to a few thousand, ~1e-14 (float64) and ~1e-6 (float32) of the scale.
 1e-12 is ~4500 eps64 and 1e-5 is ~80 eps32: headroom for any summation order, yet
 far below the error of a wrong formula, which is of the order of the scale itself.
+
+No absolute tolerance is below the dtype's smallest normal number
+(``numpy.finfo(dtype).tiny``): XLA on the CPU flushes subnormal results to zero,
+where the other implementations keep them, so a term of a subnormal ``X`` (a
+property test drew ``2.2e-313``) gives ``0`` in JAX and ``-1.1e-313`` elsewhere:
+the same answer, below what the dtype represents in full precision.
 """
 
 import itertools
@@ -53,9 +59,11 @@ def step_scales(w, b, X, lr):
 
 def step_atols(w, b, X, lr, dtype=np.float64):
     """``(atol_w, atol_b, atol_loss)`` of one step in ``dtype``:
-    ``ATOL_FACTOR[dtype]`` times ``step_scales``."""
+    ``ATOL_FACTOR[dtype]`` times ``step_scales``, at least the dtype's smallest
+    normal number."""
     factor = ATOL_FACTOR[np.dtype(dtype)]
-    return tuple(factor * s for s in step_scales(w, b, X, lr))
+    tiny = float(np.finfo(dtype).tiny)  # subnormals: flushed to zero by XLA
+    return tuple(max(factor * s, tiny) for s in step_scales(w, b, X, lr))
 
 
 def assert_agree(results, w, b, X, lr, *, against=None, what="step"):

@@ -81,6 +81,18 @@ def test_all_implementations_agree_over_shapes(shape, dtype, agree, step_all):
         assert not np.array_equal(w_new, w), name
 
 
+def test_a_subnormal_x_agrees(agree, step_all):
+    # hypothesis drew it: XLA flushes the subnormal w_new to zero, the others keep
+    # -1.1e-313; below the smallest normal number the contract calls them equal
+    # (every term subnormal, so the scale-relative atol would be ~1e-325)
+    w = np.zeros(1)
+    X = np.array([[2.2e-313], [2.2e-313]])
+    y = np.array([0.0, 0.0])
+    results = step_all(w, 0.0, X, y, 1.0)
+    assert results["numpy"][0][0] != 0.0  # a subnormal w_new: the case is real
+    agree(results, w, 0.0, X, 1.0)
+
+
 @pytest.mark.parametrize("dtype", DTYPES, ids=dtype_id)
 def test_results_are_deterministic_and_independent_of_threads(dtype, impl):
     # 5000 rows: several chunks for a kernel that splits the samples over threads
