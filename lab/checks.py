@@ -40,6 +40,16 @@ class Timed(NamedTuple):
     pytest_args: tuple = ()
 
 
+def shown(path):
+    """``path`` relative to the working folder where it lies inside it: the
+    committed Markdown names no machine's folders."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def _place(stage, name):
     """Where the run ``name`` writes its folder, and where its JSON is kept:
     ``stage/`` itself, or ``stage/NAME/`` whose ``bench.json`` becomes

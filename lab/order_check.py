@@ -53,6 +53,7 @@ from lab.checks import (
     PROG,
     Timed,
     add_output_arguments,
+    shown,
     time_staged,
     write_outputs,
 )
@@ -269,9 +270,10 @@ def run(args, parser=None, out=None, err=None):
         code = time_staged(OUT, RUNS, lambda p: _read(p["grid"], [p[""], p["fresh-2"]]))
         if code:
             return code
-        args.grid, args.alone = OUT / "grid.json", [OUT / "bench.json"]
-        args.alone.append(OUT / "fresh-2.json")
-        args.out = args.out or OUT / "order.md"
+        out_dir = shown(OUT)
+        args.grid, args.alone = out_dir / "grid.json", [out_dir / "bench.json"]
+        args.alone.append(out_dir / "fresh-2.json")
+        args.out = args.out or out_dir / "order.md"
         # the grid against the first cases alone, as python -m bench compare sees it
         code = bench_main(
             [
@@ -279,7 +281,7 @@ def run(args, parser=None, out=None, err=None):
                 str(args.grid),
                 str(args.alone[0]),
                 "--out",
-                str(OUT / "compare.md"),
+                str(out_dir / "compare.md"),
             ]
         )
         if code not in (0, 1):

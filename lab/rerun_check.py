@@ -37,6 +37,7 @@ from lab.checks import (
     PROG,
     Timed,
     add_output_arguments,
+    shown,
     time_staged,
     write_outputs,
 )
@@ -181,9 +182,9 @@ def run(args, parser=None, out=None, err=None):
             return code
         first.replace(OUT / "first.json")
         args.first, args.second, args.third = (
-            OUT / f"{name}.json" for name in ("first", "second", "third")
+            shown(OUT) / f"{name}.json" for name in ("first", "second", "third")
         )
-        args.out = args.out or OUT / "compare.md"
+        args.out = args.out or shown(OUT) / "compare.md"
     paths = [p for p in (args.first, args.second, args.third) if p is not None]
     try:
         text, line = _read(paths)

@@ -108,6 +108,7 @@ def test_the_order_check_times_its_three_runs_then_reads_them(
     fake = FakeRuns([fresh[0], dated(run_json(passes=7), 1), fresh[1]])
     monkeypatch.setattr(checks, "run_pytest_benchmark", fake)
     monkeypatch.setattr(order_check, "OUT", out)
+    monkeypatch.chdir(tmp_path)  # the committed text names no machine's folders
     doc = tmp_path / "timing.md"
     doc.write_text("\n".join(["top", *order_check.ORDER_MARKERS, "end"]) + "\n")
     assert lab_main(["order-check", "--readme", str(doc)]) == 0
@@ -125,6 +126,10 @@ def test_the_order_check_times_its_three_runs_then_reads_them(
         "summary.md",
     ]
     assert "The committed order check (" in doc.read_text("utf-8")
+    for name in ("order.md", "compare.md"):
+        text = (out / name).read_text("utf-8")
+        assert "`order-check/grid.json`" in text
+        assert str(tmp_path) not in text
     assert "wrote" in capsys.readouterr().err
 
 

@@ -442,12 +442,15 @@ def answer(run):
 
 def answer_intro(run, name=None):
     """Which run the answer's numbers are (``name``, default its file): preset,
-    date, CPU."""
-    cpu = dict(run.environment).get("CPU", UNKNOWN)
+    date, the code's commit, CPU. The commit says which code was timed: a
+    committed run describes the code of its commit, not of every later one."""
+    env = dict(run.environment)
+    cpu, commit = env.get("CPU", UNKNOWN), env.get("Commit", UNKNOWN).split(" ")[0]
+    code = "" if commit == UNKNOWN else f", the code of commit {commit}"
     where = "" if cpu == UNKNOWN else f" on {cpu}"
     return (
         f"What {name or f'`{run.source}`'} found (preset `{run.preset}`,"
-        f" {run.date}{where}; one thread, {DTYPE} unless said):"
+        f" {run.date}{where}{code}; one thread, {DTYPE} unless said):"
     )
 
 
