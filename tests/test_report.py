@@ -780,6 +780,50 @@ def test_targets_with_intervals():
     assert "met when the interval's low end reaches the target" in md
 
 
+def test_few_feature_targets_a_time_budget_and_float32_against_float64():
+    # issue 33's targets: numba_simd's time per sample at 1e6 x 1 (float64 only),
+    # its float32 step against its float64 step, and its rate at 1e6 x 10
+    one, ten = (1_000_000, 1), (1_000_000, 10)
+    times = {
+        ("numba_simd", *one, "float64"): 4.2e-3,  # 4.2 ns a sample: over 2.5
+        ("numba_simd", *one, "float32"): 2.1e-3,  # 2.0x float64's: met
+        ("numba_simd", *ten, "float64"): 4.0e-3,  # 0.5 of the stream's rate: met
+        ("stream_one", *ten, "float64"): 2.0e-3,
+        ("numba_simd", *ten, "float32"): 4.0e-3,  # 0.25 of it: missed
+        ("stream_one", *ten, "float32"): 1.0e-3,
+    }
+    run = model.parse_run(with_passes(bench_json(times), spread=0.02), "t.json")
+    found = {
+        (t.what, dtype): (t, size, ratio)
+        for t, dtype, size, ratio in report_doc.target_rows(run)
+    }
+    budget, _, ns = found["numba_simd's time per sample", "float64"]
+    assert ("numba_simd's time per sample", "float32") not in found
+    assert ns == pytest.approx(4.2)
+    assert ns.low < 4.2 < ns.high
+    assert report_doc.target_verdict(ns, budget) == ("missed", "missed by 68 %")
+    # the interval decides: under the budget at its high end is met, astride it
+    # too close to call
+    assert report_doc.target_verdict(stats.Ratio(2.4, 2.3, 2.5), budget)[0] == "met"
+    assert (
+        report_doc.target_verdict(stats.Ratio(2.4, 2.3, 2.6), budget)[0] == "too close"
+    )
+    target, _, speed = found["numba_simd in float32 vs in float64", "float32"]
+    assert ("numba_simd in float32 vs in float64", "float64") not in found
+    assert speed == pytest.approx(2.0)
+    assert report_doc.target_verdict(speed, target) == ("met", "met")
+    few = "numba_simd's rate / stream_one's, few features"
+    assert found[few, "float64"][2] == pytest.approx(0.5)
+    assert found[few, "float32"][2] == pytest.approx(0.25)
+    md = report_doc.render_targets(run, 2)
+    assert re.search(
+        r"time per sample +\| float64 \| +1,000,000 x 1 \| +4.20 ns \[", md
+    )
+    assert re.search(r"\| +≤ 2.5 ns \| missed by 68 %", md)
+    assert re.search(r"every cell of the grid +\|[^\n]*\| +≥ 1.25x \|", md)
+    assert re.search(r"few features +\| float32 \|[^\n]*≥ 0.40x \| missed by 38 %", md)
+
+
 def test_measured_crossovers_leave_ties_out():
     models = {"numpy": (15e-6, 1e-9), "numba": (1e-6, 4e-9)}
     times = linear_times(models)

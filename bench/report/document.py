@@ -58,12 +58,14 @@ from bench.report.model import DISPLAY_ORDER, ordered
 from bench.report.stats import (
     METHOD,
     TIE,
+    Ratio,
     fmt_ratio,
     has_intervals,
     render_win_map,
     speedup,
     tally,
 )
+from bench.report.stats import ratio as ratio_of_medians
 from bench.report.tables import rate_share, render_gpu, render_sections
 
 
@@ -367,19 +369,36 @@ def targets_for(run):
     return [
         t
         for t in (GPU_TARGETS if has_gpu_rows(run) else TARGETS)
-        if not t.optional or {t.fast, t.slow} <= names
+        if not t.optional or {t.fast, t.slow} - {None} <= names
     ]
+
+
+def _target_ratio(run, target, dtype, n, d):
+    # time(slow) / time(fast) (slow in its own dtype, if it has one); for a time
+    # budget, fast's time per sample in ns
+    fast = run.get(target.fast, dtype, n, d)
+    if target.ns_per_sample:
+        if fast is None:
+            return None
+        per = ratio_of_medians([fast], [])  # the median, with its interval
+        scale = 1e9 / n
+        low, high = (None, None) if not per.has_interval else (per.low, per.high)
+        return Ratio(per * scale, *(v and v * scale for v in (low, high)))
+    slow = run.get(target.slow, target.slow_dtype or dtype, n, d)
+    return None if fast is None or slow is None else ratio_of_medians([slow], [fast])
 
 
 def measured(run, target, dtype):
     """``(ratio, (n, d))`` of ``target`` in ``dtype``; ``(None, None)`` if not run.
 
-    For a target over every size, the worst (smallest) ratio and where it is.
+    For a target over every size, the worst (smallest) ratio and where it is. For
+    a time budget (``Target.ns_per_sample``), the ratio is the time per sample in
+    ns, its interval with it.
     """
     sizes = run.sizes(dtype) if target.n is None else [(target.n, target.d)]
     worst = (None, None)
     for n, d in sizes:
-        ratio = speedup(run, target.fast, target.slow, dtype, n, d)
+        ratio = _target_ratio(run, target, dtype, n, d)
         if ratio is None:
             continue
         if worst[0] is None or _rank(ratio, target) < _rank(worst[0], target):
@@ -390,7 +409,7 @@ def measured(run, target, dtype):
 def _rank(ratio, target):
     # the worst cell: a miss before a cell too close to call before a hit, then
     # the smallest ratio
-    kind = verdict(ratio, target.goal, target.tie_met)[0]
+    kind = target_verdict(ratio, target)[0]
     return (["missed", "too close", "met"].index(kind), ratio)
 
 
@@ -412,12 +431,29 @@ def verdict(ratio, goal, tie_met=False):
     return "too close", "too close to call: the interval spans the target"
 
 
+def target_verdict(ratio, target):
+    """``verdict`` of ``target``'s measured ratio; a time budget is met when the
+    time's interval lies at or under the budget and missed (by the excess, as a
+    share of the budget) when it lies over it."""
+    if not target.ns_per_sample:
+        return verdict(ratio, target.goal, target.tie_met)
+    high = ratio.high if ratio.has_interval else ratio
+    low = ratio.low if ratio.has_interval else ratio
+    if high <= target.goal:
+        return "met", "met"
+    if low > target.goal:
+        return "missed", f"missed by {fmt_cell(ratio / target.goal - 1, 'share')}"
+    return "too close", "too close to call: the interval spans the target"
+
+
 def target_rows(run):
-    """``[(target, dtype, (n, d) or None, ratio or None)]``, dtype inner."""
+    """``[(target, dtype, (n, d) or None, ratio or None)]``, dtype inner; a
+    target of one dtype only in that dtype."""
     return [
         (t, dtype, *measured(run, t, dtype)[::-1])
         for t in targets_for(run)
         for dtype in run.dtypes
+        if t.dtype in (None, dtype)
     ]
 
 
@@ -425,20 +461,25 @@ def render_targets(run, level):
     """The performance targets, each with its measured ratio: met or missed."""
     rows = []
     for t, dtype, size, ratio in target_rows(run):
-        called = (
-            "not in this run" if ratio is None else verdict(ratio, t.goal, t.tie_met)[1]
-        )
+        called = "not in this run" if ratio is None else target_verdict(ratio, t)[1]
         if t.n is not None:
             where = f"{t.n:,} x {t.d:,}"
         else:
             where = DASH if size is None else f"worst: {size[0]:,} x {size[1]:,}"
+        # two significant digits, three where two would round the goal
+        shown = fmt_sig(t.goal, 2 if float(fmt_sig(t.goal, 2)) == t.goal else 3)
+        if t.ns_per_sample:
+            unit, goal = " ns", f"≤ {shown} ns"
+        else:
+            unit = "x"
+            goal = f"≥ {shown}x" + (" or a tie" if t.tie_met else "")
         rows.append(
             [
                 t.what,
                 dtype,
                 where,
-                DASH if ratio is None else fmt_ratio(ratio, "x").lstrip(TIE),
-                f"≥ {fmt_sig(t.goal, 2)}x" + (" or a tie" if t.tie_met else ""),
+                DASH if ratio is None else fmt_ratio(ratio, unit).lstrip(TIE),
+                goal,
                 called,
             ]
         )
@@ -447,8 +488,9 @@ def render_targets(run, level):
             heading(level, "Performance targets"),
             "Ratios of medians measured in this run: time of the slower / time of"
             " the faster; for a stream row, the faster one's rate of reading X as a"
-            ' share of the stream\'s. "every cell" is the worst cell of the grid.'
-            ' "missed by" is the shortfall as a share of the target.'
+            " share of the stream's; a time per sample is the median time over n,"
+            ' in ns. "every cell" is the worst cell of the grid. "missed by" is the'
+            " shortfall (for a time, the excess) as a share of the target."
             + (
                 f" [low, high]: {METHOD}; met when the interval's low end reaches"
                 " the target, missed when its high end falls short."
