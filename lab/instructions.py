@@ -23,6 +23,15 @@ What callgrind counts is the code LLVM compiled for the CPU that valgrind presen
 to the process (on the developer's Xeon, ``haswell``: valgrind runs no AVX-512),
 which can be another target than the timed runs'; the table names both and every
 feature valgrind hid. The counts are those of that build.
+
+Numba compiling under valgrind takes tens of minutes (every instruction of LLVM is
+simulated), so the run has three stages: a probe under valgrind asks LLVM which CPU
+it sees there; a native child compiles every function for that CPU
+(``NUMBA_CPU_NAME``, ``NUMBA_CPU_FEATURES``) into a fresh on-disk cache
+(``NUMBA_CACHE_DIR``); the child under callgrind, with the same settings, loads the
+kernels' machine code from that cache instead of compiling it. The code counted is
+the same: LLVM builds the same code for the same CPU name and features. The passes
+of ``bench/simd_passes.py`` and the stream keep no cache and compile under valgrind.
 """
 
 import argparse
@@ -44,7 +53,9 @@ LINE_BYTES = 64
 FUNCTIONS = ("stream_one", "forward", "backward", "numba_simd", "numba")
 DEFAULT_SIZE = (100_000, 100)
 OUT = Path(__file__).resolve().parent.parent / "results" / "instructions"
-CHILD_FLAG = "--child"
+STAGE_FLAG = "--stage"
+DUMPS = "callgrind.out.%p"  # %p: the pid; each --dump adds a numbered file
+STAGES = ("probe", "warm", "count")  # under valgrind, natively, under callgrind
 OVERHEAD = "overhead"  # a dump with no call between it and the zero
 
 
@@ -74,18 +85,24 @@ def _llvm_cpu():
     }
 
 
-def _child(n, d, dtypes):
-    """Under callgrind: warm each function, then count ``CALLS`` calls of it."""
+def _child(n, d, dtypes, stage):
+    """One stage: ``probe`` prints the CPU LLVM sees; ``warm`` compiles and calls
+    each function (filling the cache); ``count``, under callgrind, warms each
+    function, then counts ``CALLS`` calls of it."""
+    print(json.dumps(_llvm_cpu()), flush=True)
+    if stage == "probe":
+        return 0
     from bench.allocator import apply
     from bench.grid import LEARNING_RATE, problem
 
     apply()
-    print(json.dumps(_llvm_cpu()))
     pid = str(os.getpid())
 
     def count(label, fn, args):
         for _ in range(2 if fn else 0):  # compile, then a call with everything warm
             fn(*args)
+        if stage == "warm":
+            return
         subprocess.run(["callgrind_control", "--zero", pid], check=True)
         for _ in range(CALLS if fn else 0):
             fn(*args)
@@ -177,7 +194,7 @@ def add_arguments(parser):
     parser.add_argument("--size", default="x".join(map(str, DEFAULT_SIZE)))
     parser.add_argument("--dtype", nargs="+", choices=DTYPES, default=list(DTYPES))
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument(CHILD_FLAG, action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(STAGE_FLAG, choices=STAGES, help=argparse.SUPPRESS)
 
 
 def run(args, parser):
@@ -186,8 +203,8 @@ def run(args, parser):
         n, d = parse_size(args.size)
     except ValueError as err:
         parser.error(f"argument --size: {err}")
-    if args.child:
-        return _child(n, d, args.dtype)
+    if args.stage:
+        return _child(n, d, args.dtype, args.stage)
     for tool in ("valgrind", "callgrind_control"):
         if shutil.which(tool) is None:
             print(f"{tool} is not installed (Debian: apt install valgrind)")
@@ -197,17 +214,35 @@ def run(args, parser):
     from bench.environment import cpu_name
 
     native = {**_llvm_cpu(), "machine": cpu_name(), "numba": numba.__version__}
+    child = [sys.executable, "-m", "lab", "instructions"]
+    child += ["--size", f"{n}x{d}", "--dtype", *args.dtype, STAGE_FLAG]
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = ["valgrind", "--tool=callgrind", "--quiet"]
-        cmd += [f"--callgrind-out-file={tmp}/callgrind.out.%p"]
-        cmd += [sys.executable, "-m", "lab", "instructions", CHILD_FLAG]
-        cmd += ["--size", f"{n}x{d}", "--dtype", *args.dtype]
-        print("counting under callgrind (minutes: Numba compiles under valgrind)")
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode != 0:
-            print(done.stdout[-2000:], done.stderr[-2000:], sep="\n")
-            return done.returncode
-        cpu = json.loads(done.stdout.splitlines()[0])
+        stages = {
+            "probe": (["valgrind", "--tool=none", "--quiet"], "the CPU valgrind shows"),
+            "warm": ([], "compiling for it, natively, into a cache"),
+            "count": (
+                [
+                    "valgrind",
+                    "--tool=callgrind",
+                    "--quiet",
+                    f"--callgrind-out-file={tmp}/{DUMPS}",
+                ],
+                "counting under callgrind (minutes)",
+            ),
+        }
+        env = {**os.environ, "NUMBA_CACHE_DIR": f"{tmp}/numba-cache"}
+        for stage, (prefix, what) in stages.items():
+            print(f"{stage}: {what}", flush=True)
+            done = subprocess.run(
+                [*prefix, *child, stage], capture_output=True, text=True, env=env
+            )
+            if done.returncode != 0:
+                print(done.stdout[-2000:], done.stderr[-2000:], sep="\n")
+                return done.returncode
+            if stage == "probe":
+                cpu = json.loads(done.stdout.splitlines()[0])
+                env["NUMBA_CPU_NAME"] = cpu["cpu"]
+                env["NUMBA_CPU_FEATURES"] = cpu["features"]
         counts = read_dumps(tmp)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "instructions.md"

@@ -7,8 +7,15 @@ What this module proves
   64-byte line of ``X``, in a fixed order.
 - The table names the CPU the counted code was compiled for and the AVX-512
   features valgrind hid.
+- The run's three stages: the probe under valgrind names the CPU; the native
+  child compiles for that CPU (``NUMBA_CPU_NAME``, ``NUMBA_CPU_FEATURES``) into
+  the cache the callgrind child then reads; a failed stage stops the run.
 - Without valgrind the command says so and exits 1, counting nothing.
 """
+
+import json
+import subprocess
+from pathlib import Path
 
 from lab import instructions
 from lab.__main__ import main as lab_main
@@ -64,3 +71,58 @@ def test_bad_arguments_exit_2(capsys):
             lab_main(["instructions", *argv])
         assert exit_.value.code == 2
     assert "--dtype" in capsys.readouterr().err
+
+
+def test_the_counted_child_reads_what_the_native_child_compiled_for_its_cpu(
+    monkeypatch, tmp_path, capsys
+):
+    seen = []
+    probe = {"cpu": "haswell", "features": "+avx2,-avx512f"}
+
+    def fake_run(cmd, env, **kwargs):
+        stage = cmd[-1]
+        seen.append((cmd, dict(env)))
+        if stage == "count":  # callgrind's dumps, where the command names them
+            (out,) = [a for a in cmd if a.startswith("--callgrind-out-file=")]
+            folder = Path(out.split("=", 1)[1]).parent
+            _dump(folder, 1, "overhead:-", 1_000)
+            _dump(folder, 2, "stream_one:float64", 1_000 + 3 * 9)
+        return subprocess.CompletedProcess(cmd, 0, json.dumps(probe) + "\n", "")
+
+    monkeypatch.setattr(instructions.shutil, "which", lambda tool: tool)
+    monkeypatch.setattr(instructions.subprocess, "run", fake_run)
+    out = tmp_path / "out"
+    argv = ["instructions", "--size", "100x10", "--dtype", "float64"]
+    assert lab_main([*argv, "--out", str(out)]) == 0
+    (probe_cmd, probe_env), (warm_cmd, warm_env), (count_cmd, count_env) = seen
+    assert probe_cmd[:2] == ["valgrind", "--tool=none"]
+    assert "NUMBA_CPU_NAME" not in probe_env
+    assert warm_cmd[0] != "valgrind"  # compiled natively
+    assert count_cmd[:2] == ["valgrind", "--tool=callgrind"]
+    for env in (warm_env, count_env):  # the same target, the same cache
+        assert env["NUMBA_CPU_NAME"] == "haswell"
+        assert env["NUMBA_CPU_FEATURES"] == "+avx2,-avx512f"
+        assert env["NUMBA_CACHE_DIR"] == probe_env["NUMBA_CACHE_DIR"]
+    assert [c[-2:] for c, _ in seen] == [
+        ["--stage", "probe"],
+        ["--stage", "warm"],
+        ["--stage", "count"],
+    ]
+    text = (out / "instructions.md").read_text()
+    assert "| stream_one | float64 |" in text
+    assert "`haswell`" in text
+
+
+def test_a_failed_stage_stops_the_run(monkeypatch, tmp_path, capsys):
+    seen = []
+
+    def fake_run(cmd, env, **kwargs):
+        seen.append(cmd[-1])
+        return subprocess.CompletedProcess(cmd, 3, "", "numba: compile failed")
+
+    monkeypatch.setattr(instructions.shutil, "which", lambda tool: tool)
+    monkeypatch.setattr(instructions.subprocess, "run", fake_run)
+    assert lab_main(["instructions", "--out", str(tmp_path)]) == 3
+    assert seen == ["probe"]
+    assert "compile failed" in capsys.readouterr().out
+    assert not list(tmp_path.iterdir())
