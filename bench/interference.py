@@ -1,7 +1,8 @@
 """What else took the machine while a case was timed: steal, system time, preemptions.
 
-A disturbed pass (``bench/report/disturbed.py``) is a pass of the grid that is far
-off in many cases at once: the machine, not the code. On a virtual machine of two
+A disturbed pass is a pass of the grid that is far off in many cases at once: the
+machine, not the code (``bench/report/stats.py`` finds the cases one pass sets,
+``lab/disturbed.py`` studies the passes). On a virtual machine of two
 vCPUs the likely causes are the hypervisor running something else on our vCPUs
 (the guest sees it as *steal* time, where the hypervisor reports it), the kernel's
 own work in the process's name (system time), and other tasks of the guest

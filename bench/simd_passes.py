@@ -16,7 +16,7 @@ their own, with the kernel's own functions, so that the report can say which:
   the first one, so that none of it waits on memory: the step's in-core work;
 
 and ``overlap = (T_forward + T_backward - T_step) / T_backward``
-(``bench/report/overlap.py``, where the report shows it): 1 when the backward pass
+(``lab/overlap.py``, the lab's study of it): 1 when the backward pass
 is hidden behind the memory stream, 0 when the passes add up, below 0 when the
 step costs more than its two parts apart. The same for the whole step against the
 stream, ``hidden = (T_stream + T_in_core - T_step) / T_in_core``: 1 when all of

@@ -1,6 +1,6 @@
 """Where a vCPU's time goes when a thread wants all of it: the gaps it cannot see.
 
-A disturbed pass (``bench/report/disturbed.py``) is the machine, not the code; this
+A disturbed pass (``lab/disturbed.py``) is the machine, not the code; this
 module says what on the machine. A thread that does nothing but read the clock in
 a tight loop sees every stretch in which it did not run as a gap between two
 readings: an interrupt, another task, the hypervisor running something else on

@@ -27,7 +27,7 @@ same cases each implementation's minutes apart, goes to ``OUT/compare.md``, and
 ``--readme`` writes both figures between ``HARNESS_MARKERS``. A drift slower than
 one implementation's turn hits both harnesses alike; one within it still shows,
 and so each case where pyperf is off run A is set against run B too
-(``bench.report.harnesses.off_cases``): within 10 % of B, or between A and B, the
+(``off_cases``): within 10 % of B, or between A and B, the
 machine moved; off both, ``docs/timing.md`` says what that was on the developer's
 machine. ``--summary-only`` writes ``compare.md`` and the README's
 line again from the merged runs, timing nothing.

@@ -46,7 +46,7 @@ STREAM_ONE = "stream_one"
 STREAM_ALL = "stream_all"
 # numba_simd's two passes over X timed apart, and its whole step from cache, at the
 # sizes where X comes from memory (bench/simd_passes.py): kept out of the reference
-# tables, shown in the overlap section (bench/report/overlap.py).
+# tables, studied by the lab's overlap study (lab/overlap.py, results/lab/studies.md).
 SIMD_FORWARD = "simd_forward"
 SIMD_BACKWARD = "simd_backward"
 SIMD_IN_CORE = "simd_in_core"

@@ -359,7 +359,7 @@ def run_compare_cli(args, out=None, err=None):
 # bases and leaves it unmarked; a change of the code moves NEW away from both. The
 # same rule marks each speedup pair. The harness and order checks bracket their
 # runs in the same spirit, with a 10 % band instead of intervals
-# (``bench/report/harnesses.py``, ``bench/report/order_check.py``).
+# (``lab/harness_check.py``, ``lab/order_check.py``).
 
 MARKS = {1: "+", -1: "-", 0: TIE}
 
