@@ -14,14 +14,13 @@ import shutil
 from pathlib import Path
 from typing import NamedTuple
 
-from bench.report.common import write_atomic
+from bench.report.common import markers, write_atomic
 from bench.report.readme import with_line
 from bench.run import JSON_NAME, ROOT, run_pytest_benchmark
 
 # every check's line, between these markers of the document --readme names
 MARKERS = {
-    name: (f"<!-- {name}:begin -->", f"<!-- {name}:end -->")
-    for name in ("order-check", "rerun-check", "harness-check")
+    name: markers(name) for name in ("order-check", "rerun-check", "harness-check")
 }
 TIMING_DOC = ROOT / "docs" / "timing.md"
 PROG = "python -m lab"

@@ -75,23 +75,24 @@ KNOWN_DTYPES = ("float64", "float32")
 DASH = "\u2014"  # a cell that was not measured
 UNKNOWN = "unknown"  # a fact the JSON does not hold
 
+
+# A generated block of a Markdown file lies between two HTML comments, its markers
+# (``bench/report/readme.py``: ``replace_between``). The one place that says what
+# they look like: the README's blocks below, and the lab's lines in docs/timing.md
+# (``lab/checks.py``), are named through it.
+def markers(name):
+    """``(begin, end)``: the markers of the block ``name``."""
+    return f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+
+
 # Blocks the report can write into a README, {name: (begin marker, end marker)};
 # a README holds those it shows (``bench/report/readme.py``: ``BLOCKS``), each as a
 # pair (one marker alone is an error).
 MARKERS = {
-    "answer": ("<!-- report:answer:begin -->", "<!-- report:answer:end -->"),
-    "targets": ("<!-- report:targets:begin -->", "<!-- report:targets:end -->"),
-    "summary": ("<!-- report:summary:begin -->", "<!-- report:summary:end -->"),
-    "cost-model": (
-        "<!-- report:cost-model:begin -->",
-        "<!-- report:cost-model:end -->",
-    ),
-    "findings": ("<!-- report:findings:begin -->", "<!-- report:findings:end -->"),
+    name: markers(f"report:{name}")
+    for name in ("answer", "targets", "summary", "cost-model", "findings")
 }
-OPTIONAL_MARKERS = {
-    "win-map": ("<!-- report:win-map:begin -->", "<!-- report:win-map:end -->"),
-    "headline": ("<!-- report:headline:begin -->", "<!-- report:headline:end -->"),
-}
+OPTIONAL_MARKERS = {name: markers(f"report:{name}") for name in ("win-map", "headline")}
 
 # {key: (PNG file name, caption)}; bench/report/document.py picks those a run allows
 # and adds the speedup heatmaps (bench/report/common.py: HEATMAPS).
