@@ -275,6 +275,11 @@ def merge_runs(paths):
     dates a run as it writes it: the first part's end, minutes into the check),
     every part's date kept (``loopbench.parts``).
 
+    Not ``bench.processes.combine``: that merges the passes of the same cases into
+    one entry per case (their rounds pooled); here each part holds other cases
+    (one implementation's turn), which are put side by side, and a case found in
+    two parts is an error.
+
     Raises
     ------
     ReportError
