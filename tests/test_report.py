@@ -762,7 +762,7 @@ def test_targets_with_intervals():
     def kind(what, n):
         _, ratio = found[what, n]
         goal = next(t.goal for t in report_doc.TARGETS if (t.what, t.n) == (what, n))
-        return report_doc.verdict(ratio, goal)
+        return stats.verdict(ratio, goal)
 
     assert kind("numba vs numpy, the notebook's example", 20) == ("met", "met")
     assert kind("numba vs numpy", 1_000_000)[0] == "too close"
@@ -801,17 +801,15 @@ def test_few_feature_targets_a_time_budget_and_float32_against_float64():
     assert ("numba_simd's time per sample", "float32") not in found
     assert ns == pytest.approx(4.2)
     assert ns.low < 4.2 < ns.high
-    assert report_doc.target_verdict(ns, budget) == ("missed", "missed by 68 %")
+    assert stats.target_verdict(ns, budget) == ("missed", "missed by 68 %")
     # the interval decides: under the budget at its high end is met, astride it
     # too close to call
-    assert report_doc.target_verdict(stats.Ratio(2.4, 2.3, 2.5), budget)[0] == "met"
-    assert (
-        report_doc.target_verdict(stats.Ratio(2.4, 2.3, 2.6), budget)[0] == "too close"
-    )
+    assert stats.target_verdict(stats.Ratio(2.4, 2.3, 2.5), budget)[0] == "met"
+    assert stats.target_verdict(stats.Ratio(2.4, 2.3, 2.6), budget)[0] == "too close"
     target, _, speed = found["numba_simd in float32 vs in float64", "float32"]
     assert ("numba_simd in float32 vs in float64", "float64") not in found
     assert speed == pytest.approx(2.0)
-    assert report_doc.target_verdict(speed, target) == ("met", "met")
+    assert stats.target_verdict(speed, target) == ("met", "met")
     few = "numba_simd's rate / stream_one's, few features"
     assert found[few, "float64"][2] == pytest.approx(0.5)
     assert found[few, "float32"][2] == pytest.approx(0.25)

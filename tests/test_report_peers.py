@@ -30,7 +30,7 @@ import pytest
 from runs import bench_json, compile_entry, read_csv, step_entry, tables, with_passes
 
 import kernels
-from bench.report import ReportError, common, costs, make_report, model
+from bench.report import ReportError, common, costs, make_report, model, stats
 from bench.report import document as report_doc
 from bench.report.common import speedup_groups
 from bench.report.document import render_pyperf
@@ -326,11 +326,11 @@ def test_peer_targets_accept_a_tie_and_leave_out_absent_peers():
     target, ratio = found["numba_simd vs jax, every cell of the grid", None]
     assert ratio < 1  # the worst cell: jax 1.2 % faster, a tie
     assert ratio.sign == 0
-    assert report_doc.verdict(ratio, target.goal, target.tie_met) == (
+    assert stats.verdict(ratio, target.goal, target.tie_met) == (
         "met",
         "met: a tie",
     )
-    assert report_doc.verdict(ratio, target.goal)[0] != "met"  # a tie does not count
+    assert stats.verdict(ratio, target.goal)[0] != "met"  # a tie does not count
     target, ratio = found["numba_simd vs jax, the notebook's example", 20]
     assert ratio == pytest.approx(5.0)
     assert "≥ 1.0x or a tie" in report_doc.render_targets(run, 2)

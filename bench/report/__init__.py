@@ -12,8 +12,9 @@ fails on an import cycle):
                 with whom (the one place that names implementations); atomic writes
 ``model``       read: a pytest-benchmark JSON -> a checked ``Run`` (the only
                 reader of the JSON), the newest run, what it was measured on
-``stats``       intervals of ratios of medians, ties, every threshold; the win
-                map; the cases whose interval one pass sets
+``stats``       intervals of ratios of medians, ties, every threshold; a ratio's
+                verdict against a goal; the win map; the cases whose interval
+                one pass sets
 ``tables``      the time, speedup, read-rate and memory tables; ``summary.csv``;
                 the GPU section
 ``costs``       the cost models, and the model with the caches that predicts

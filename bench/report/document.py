@@ -64,6 +64,7 @@ from bench.report.stats import (
     render_win_map,
     speedup,
     tally,
+    target_verdict,
 )
 from bench.report.stats import ratio as ratio_of_medians
 from bench.report.tables import rate_share, render_gpu, render_sections
@@ -411,39 +412,6 @@ def _rank(ratio, target):
     # the smallest ratio
     kind = target_verdict(ratio, target)[0]
     return (["missed", "too close", "met"].index(kind), ratio)
-
-
-def verdict(ratio, goal, tie_met=False):
-    """``(kind, text)``: met, missed (by how much) or too close to call.
-
-    With an interval, met means its low end reaches the goal and missed that its
-    high end falls short; without one, the ratio itself decides. With
-    ``tie_met``, a tie (``stats.Ratio.sign`` 0) is met too.
-    """
-    low = ratio.low if ratio.has_interval else ratio
-    high = ratio.high if ratio.has_interval else ratio
-    if low >= goal:
-        return "met", "met"
-    if tie_met and ratio.has_interval and ratio.sign == 0:
-        return "met", "met: a tie"
-    if high < goal:
-        return "missed", f"missed by {fmt_cell(1 - ratio / goal, 'share')}"
-    return "too close", "too close to call: the interval spans the target"
-
-
-def target_verdict(ratio, target):
-    """``verdict`` of ``target``'s measured ratio; a time budget is met when the
-    time's interval lies at or under the budget and missed (by the excess, as a
-    share of the budget) when it lies over it."""
-    if not target.ns_per_sample:
-        return verdict(ratio, target.goal, target.tie_met)
-    high = ratio.high if ratio.has_interval else ratio
-    low = ratio.low if ratio.has_interval else ratio
-    if high <= target.goal:
-        return "met", "met"
-    if low > target.goal:
-        return "missed", f"missed by {fmt_cell(ratio / target.goal - 1, 'share')}"
-    return "too close", "too close to call: the interval spans the target"
 
 
 def target_rows(run):

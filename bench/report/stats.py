@@ -32,7 +32,14 @@ from typing import NamedTuple
 import numpy as np
 from scipy import stats
 
-from bench.report.common import DASH, competitors, fmt_sig, heading, md_tables
+from bench.report.common import (
+    DASH,
+    competitors,
+    fmt_cell,
+    fmt_sig,
+    heading,
+    md_tables,
+)
 
 CONFIDENCE = 0.95
 # A ratio this far from 1 at least, its interval excluding 1, calls a winner.
@@ -169,6 +176,40 @@ def verdict_word(value, above="faster", below="slower"):
     if not isinstance(value, Ratio) or not value.has_interval:
         return ""
     return {1: above, -1: below, 0: "tie"}[value.sign]
+
+
+# A measured ratio against a goal (the performance targets, bench/report/document.py)
+def verdict(ratio, goal, tie_met=False):
+    """``(kind, text)``: met, missed (by how much) or too close to call.
+
+    With an interval, met means its low end reaches the goal and missed that its
+    high end falls short; without one, the ratio itself decides. With
+    ``tie_met``, a tie (``stats.Ratio.sign`` 0) is met too.
+    """
+    low = ratio.low if ratio.has_interval else ratio
+    high = ratio.high if ratio.has_interval else ratio
+    if low >= goal:
+        return "met", "met"
+    if tie_met and ratio.has_interval and ratio.sign == 0:
+        return "met", "met: a tie"
+    if high < goal:
+        return "missed", f"missed by {fmt_cell(1 - ratio / goal, 'share')}"
+    return "too close", "too close to call: the interval spans the target"
+
+
+def target_verdict(ratio, target):
+    """``verdict`` of ``target``'s measured ratio; a time budget is met when the
+    time's interval lies at or under the budget and missed (by the excess, as a
+    share of the budget) when it lies over it."""
+    if not target.ns_per_sample:
+        return verdict(ratio, target.goal, target.tie_met)
+    high = ratio.high if ratio.has_interval else ratio
+    low = ratio.low if ratio.has_interval else ratio
+    if high <= target.goal:
+        return "met", "met"
+    if low > target.goal:
+        return "missed", f"missed by {fmt_cell(ratio / target.goal - 1, 'share')}"
+    return "too close", "too close to call: the interval spans the target"
 
 
 def interval_note():
