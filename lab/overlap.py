@@ -30,8 +30,7 @@ from bench.report.common import (
     heading,
     md_table,
 )
-from bench.report.document import verdict
-from bench.report.stats import Ratio, speedup
+from bench.report.stats import Ratio, speedup, verdict
 
 # The target (issue 18): at 1e6 x 100 the step hides at least this share
 OVERLAP_GOAL = 0.7
