@@ -79,7 +79,7 @@ def test_the_counted_child_reads_what_the_native_child_compiled_for_its_cpu(
     seen = []
     probe = {"cpu": "haswell", "features": "+avx2,-avx512f"}
 
-    def fake_run(cmd, env, **kwargs):
+    def fake_run(cmd, env=None, **kwargs):
         stage = cmd[-1]
         seen.append((cmd, dict(env)))
         if stage == "count":  # callgrind's dumps, where the command names them
@@ -89,6 +89,8 @@ def test_the_counted_child_reads_what_the_native_child_compiled_for_its_cpu(
             _dump(folder, 2, "stream_one:float64", 1_000 + 3 * 9)
         return subprocess.CompletedProcess(cmd, 0, json.dumps(probe) + "\n", "")
 
+    for name in ("NUMBA_CPU_NAME", "NUMBA_CPU_FEATURES"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(instructions.shutil, "which", lambda tool: tool)
     monkeypatch.setattr(instructions.subprocess, "run", fake_run)
     out = tmp_path / "out"
@@ -116,7 +118,7 @@ def test_the_counted_child_reads_what_the_native_child_compiled_for_its_cpu(
 def test_a_failed_stage_stops_the_run(monkeypatch, tmp_path, capsys):
     seen = []
 
-    def fake_run(cmd, env, **kwargs):
+    def fake_run(cmd, env=None, **kwargs):
         seen.append(cmd[-1])
         return subprocess.CompletedProcess(cmd, 3, "", "numba: compile failed")
 

@@ -463,7 +463,7 @@ def compiling(impls):
 @dataclass(frozen=True)
 class Target:
     """``time(slow) / time(fast) >= goal`` at ``n x d`` (every size if ``n`` is
-    None).
+    None), or, with ``ns_per_sample``, ``fast``'s time per sample ``<= goal`` ns.
 
     ``tie_met``: a tie (``bench/report/stats.py``) meets it too. ``optional``:
     left out of a run that lacks ``fast`` or ``slow`` altogether (a peer that was

@@ -58,15 +58,14 @@ from bench.report.model import DISPLAY_ORDER, ordered
 from bench.report.stats import (
     METHOD,
     TIE,
-    Ratio,
     fmt_ratio,
     has_intervals,
     render_win_map,
     speedup,
     tally,
+    target_ratio,
     target_verdict,
 )
-from bench.report.stats import ratio as ratio_of_medians
 from bench.report.tables import rate_share, render_gpu, render_sections
 
 
@@ -356,11 +355,13 @@ def render_findings(run, costs, level, most=None):
 # to call.
 #
 # A target is one ``Target`` of ``TARGETS`` (declared, with the other comparisons,
-# in ``bench/report/common.py``), checked in every dtype of the run: the time of
-# ``slow`` over the time of ``fast`` at one size, or at every size of the grid (then
-# the worst cell counts). With ``slow`` a roofline row (the stream), the ratio is
+# in ``bench/report/common.py``), checked in every dtype of the run (or in its own
+# ``Target.dtype``): the time of ``slow`` (in ``Target.slow_dtype``, if it has one)
+# over the time of ``fast`` at one size, or at every size of the grid (then the
+# worst cell counts). With ``slow`` a roofline row (the stream), the ratio is
 # ``fast``'s rate of reading X as a share of the stream's. A target that a tie also
-# meets (``Target.tie_met``: "at least as fast, or a tie") is met by a tie.
+# meets (``Target.tie_met``: "at least as fast, or a tie") is met by a tie. A time
+# budget (``Target.ns_per_sample``) is ``fast``'s time per sample, at most ``goal``.
 
 
 def targets_for(run):
@@ -374,21 +375,6 @@ def targets_for(run):
     ]
 
 
-def _target_ratio(run, target, dtype, n, d):
-    # time(slow) / time(fast) (slow in its own dtype, if it has one); for a time
-    # budget, fast's time per sample in ns
-    fast = run.get(target.fast, dtype, n, d)
-    if target.ns_per_sample:
-        if fast is None:
-            return None
-        per = ratio_of_medians([fast], [])  # the median, with its interval
-        scale = 1e9 / n
-        low, high = (None, None) if not per.has_interval else (per.low, per.high)
-        return Ratio(per * scale, *(v and v * scale for v in (low, high)))
-    slow = run.get(target.slow, target.slow_dtype or dtype, n, d)
-    return None if fast is None or slow is None else ratio_of_medians([slow], [fast])
-
-
 def measured(run, target, dtype):
     """``(ratio, (n, d))`` of ``target`` in ``dtype``; ``(None, None)`` if not run.
 
@@ -399,7 +385,7 @@ def measured(run, target, dtype):
     sizes = run.sizes(dtype) if target.n is None else [(target.n, target.d)]
     worst = (None, None)
     for n, d in sizes:
-        ratio = _target_ratio(run, target, dtype, n, d)
+        ratio = target_ratio(run, target, dtype, n, d)
         if ratio is None:
             continue
         if worst[0] is None or _rank(ratio, target) < _rank(worst[0], target):
@@ -409,19 +395,22 @@ def measured(run, target, dtype):
 
 def _rank(ratio, target):
     # the worst cell: a miss before a cell too close to call before a hit, then
-    # the smallest ratio
+    # the smallest ratio (the largest time, for a time budget)
     kind = target_verdict(ratio, target)[0]
-    return (["missed", "too close", "met"].index(kind), ratio)
+    return (
+        ["missed", "too close", "met"].index(kind),
+        -ratio if target.ns_per_sample else ratio,
+    )
 
 
 def target_rows(run):
     """``[(target, dtype, (n, d) or None, ratio or None)]``, dtype inner; a
-    target of one dtype only in that dtype."""
+    target of one dtype only in that dtype (not in this run, where the run lacks
+    it)."""
     return [
         (t, dtype, *measured(run, t, dtype)[::-1])
         for t in targets_for(run)
-        for dtype in run.dtypes
-        if t.dtype in (None, dtype)
+        for dtype in (run.dtypes if t.dtype is None else [t.dtype])
     ]
 
 
@@ -435,7 +424,7 @@ def render_targets(run, level):
         else:
             where = DASH if size is None else f"worst: {size[0]:,} x {size[1]:,}"
         # two significant digits, three where two would round the goal
-        shown = fmt_sig(t.goal, 2 if float(fmt_sig(t.goal, 2)) == t.goal else 3)
+        shown = fmt_sig(t.goal, 2 if float(f"{t.goal:.2g}") == t.goal else 3)
         if t.ns_per_sample:
             unit, goal = " ns", f"≤ {shown} ns"
         else:
@@ -461,7 +450,9 @@ def render_targets(run, level):
             " shortfall (for a time, the excess) as a share of the target."
             + (
                 f" [low, high]: {METHOD}; met when the interval's low end reaches"
-                " the target, missed when its high end falls short."
+                " the target, missed when its high end falls short (for a time,"
+                " met when its high end is at or under the target, missed when its"
+                " low end is over it)."
                 if has_intervals(run)
                 else ""
             ),

@@ -197,6 +197,23 @@ def verdict(ratio, goal, tie_met=False):
     return "too close", "too close to call: the interval spans the target"
 
 
+def target_ratio(run, target, dtype, n, d):
+    """``target``'s measured value at one size, a ``Ratio``, or None if a case is
+    missing: time(slow) / time(fast), slow in its own dtype if it has one; for a
+    time budget, fast's time per sample in ns, with its interval."""
+    fast = run.get(target.fast, dtype, n, d)
+    if target.ns_per_sample:
+        if fast is None:
+            return None
+        per = ratio([fast], [])  # the median, with its interval
+        scale = 1e9 / n
+        if not per.has_interval:
+            return Ratio(per * scale)
+        return Ratio(per * scale, per.low * scale, per.high * scale)
+    slow = run.get(target.slow, target.slow_dtype or dtype, n, d)
+    return None if fast is None or slow is None else ratio([slow], [fast])
+
+
 def target_verdict(ratio, target):
     """``verdict`` of ``target``'s measured ratio; a time budget is met when the
     time's interval lies at or under the budget and missed (by the excess, as a
